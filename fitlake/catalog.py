@@ -1,0 +1,125 @@
+"""The lakehouse catalog: three-part table names, table creation from contracts, re-registration.
+
+Locally a catalog is a folder, `<home>/<catalog>/<schema>/<table>`, holding Delta tables. Sail's
+catalog lives in memory, so every session starts by registering each Delta table found there. On
+Databricks, Unity Catalog persists tables and owns their storage (managed tables, no LOCATION).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.types import StructType
+
+from fitlake import registry
+from fitlake.contracts import TableContract, quote, sql_string
+from fitlake.errors import ContractViolation
+from fitlake.settings import Settings
+
+
+def delta_tables_on_disk(tables_root: Path) -> Iterator[tuple[str, Path]]:
+    """Yield (`schema.table`, path) for every Delta table under `<home>/<catalog>/`."""
+    if not tables_root.is_dir():
+        return
+    for log in sorted(tables_root.glob("*/*/_delta_log")):
+        table_dir = log.parent
+        yield f"{table_dir.parent.name}.{table_dir.name}", table_dir
+
+
+def schema_on_disk(path: Path) -> StructType:
+    from deltalake import DeltaTable
+
+    return StructType.fromJson(json.loads(DeltaTable(str(path)).schema().to_json()))
+
+
+def schema_differences(actual: StructType, contract: TableContract) -> list[str]:
+    """Column names and types that differ (nullability and comments are not compared)."""
+    declared = [(c.name, c.data_type) for c in contract.columns]
+    present = [(f.name, f.dataType) for f in actual.fields]
+    if declared == present:
+        return []
+    missing = [f"{n} {t.simpleString()}" for n, t in declared if (n, t) not in present]
+    extra = [f"{n} {t.simpleString()}" for n, t in present if (n, t) not in declared]
+    return [f"missing {', '.join(missing) or '-'}", f"unexpected {', '.join(extra) or '-'}"]
+
+
+@dataclass
+class Lakehouse:
+    spark: SparkSession
+    settings: Settings
+    catalog: str
+    persistent_catalog: bool = False
+
+    def table_name(self, table: TableContract | str) -> str:
+        name = table.name if isinstance(table, TableContract) else table
+        schema, _, short = name.partition(".")
+        return f"{quote(self.catalog)}.{quote(schema)}.{quote(short)}"
+
+    def location(self, contract: TableContract) -> Path | None:
+        if self.persistent_catalog:
+            return None
+        return self.settings.tables_root / contract.schema / contract.table
+
+    def read(self, table: TableContract | str) -> DataFrame:
+        return self.spark.table(self.table_name(table))
+
+    def exists(self, table: TableContract | str) -> bool:
+        return self.spark.catalog.tableExists(self.table_name(table))
+
+    def _ensure_schema(self, schema: str) -> None:
+        if not self.persistent_catalog:  # Unity Catalog schemas are provisioned by terraform/
+            self.spark.sql(f"CREATE SCHEMA IF NOT EXISTS {quote(self.catalog)}.{quote(schema)}")
+
+    def ensure_table(self, contract: TableContract) -> None:
+        """Create the table from its contract's DDL, or check that the existing one still matches."""
+        if self.exists(contract):
+            problems = schema_differences(self.read(contract).schema, contract)
+            if problems:
+                where = self.location(contract) or self.table_name(contract)
+                raise ContractViolation(
+                    f"{contract.name} does not match its contract ({'; '.join(problems)}); the contract "
+                    f"changed since the table was written: remove {where} and run again to rebuild it"
+                )
+            return
+        self._ensure_schema(contract.schema)
+        location = self.location(contract)
+        self.spark.sql(contract.ddl(self.table_name(contract), str(location) if location else None))
+
+    def _try_sql(self, statement: str) -> bool:
+        from pyspark.errors import AnalysisException
+
+        try:
+            self.spark.sql(statement)
+        except AnalysisException:
+            return False
+        return True
+
+    def register_existing(self) -> list[str]:
+        """Register every Delta table of this catalog's folder; returns their `schema.table` names.
+
+        A table whose on-disk schema matches its contract is registered with the contract's DDL (so
+        column comments show in DESCRIBE); any other table, or one the engine will not register from
+        DDL (a nullability change, say), is registered from its Delta log alone and still readable.
+        """
+        if self.persistent_catalog:
+            return []
+        contracts = registry.contracts()
+        registered = []
+        for name, path in delta_tables_on_disk(self.settings.tables_root):
+            self._ensure_schema(name.split(".")[0])
+            contract = contracts.get(name)
+            if (
+                contract is None
+                or schema_differences(schema_on_disk(path), contract)
+                or not self._try_sql(contract.ddl(self.table_name(name), str(path)))
+            ):
+                location = sql_string(str(path))
+                self.spark.sql(
+                    f"CREATE TABLE IF NOT EXISTS {self.table_name(name)} USING delta LOCATION {location}"
+                )
+            registered.append(name)
+        return registered

@@ -1,0 +1,249 @@
+"""The `fitlake` command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fitlake.errors import FitlakeError, UsageError
+from fitlake.settings import ENGINES, Settings
+
+app = typer.Typer(
+    name="fitlake",
+    help="FitLake: a lakehouse for gyms, studios and connected equipment.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    home: Annotated[
+        Path | None, typer.Option(help="Lakehouse folder [env FITLAKE_HOME, default ./lakehouse]")
+    ] = None,
+    catalog: Annotated[
+        str | None,
+        typer.Option(help="Catalog of three-part table names [env FITLAKE_CATALOG, default fitlake]"),
+    ] = None,
+    engine: Annotated[
+        str | None, typer.Option(help=f"{' | '.join(ENGINES)} [env FITLAKE_ENGINE, default sail]")
+    ] = None,
+) -> None:
+    ctx.obj = Settings.resolve(home, catalog, engine)
+
+
+class Scale(StrEnum):
+    tiny = "tiny"
+    small = "small"
+
+
+@app.command()
+def generate(
+    ctx: typer.Context,
+    scale: Annotated[Scale, typer.Option(help="Data volume")] = Scale.small,
+    seed: Annotated[int, typer.Option(help="Same seed, same bytes")] = 7,
+    out: Annotated[Path | None, typer.Option(help="Output folder [default: the lakehouse home]")] = None,
+    start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD")] = "2025-01-01",
+    days: Annotated[int | None, typer.Option(min=1, help="Number of days [default: the scale's]")] = None,
+) -> None:
+    """Write synthetic raw exports of a multi-site gym into <out>/landing, and the truth into <out>/_truth."""
+    from data_gen.generate import generate as run_generator
+
+    try:
+        first_day = date.fromisoformat(start)
+    except ValueError as e:
+        raise UsageError(f"--start must be YYYY-MM-DD, not {start!r}") from e
+    target = (out or ctx.obj.home).resolve()
+    typer.echo(f"generating {scale.value} data (seed {seed}) into {target}/landing")
+    summary = run_generator(
+        target, scale.value, seed, first_day, days, progress=lambda m: typer.echo(f"  {m}")
+    )
+    defects = ", ".join(f"{k} {v}" for k, v in summary.defects.items()) or "none"
+    typer.echo(
+        f"wrote {summary.files} files over {summary.days} days: {summary.members:,} members, "
+        f"{summary.checkins:,} check-ins; injected defects: {defects} ({summary.seconds:.1f}s)"
+    )
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    only: Annotated[str | None, typer.Option("--only", help="Run just this task")] = None,
+    from_task: Annotated[
+        str | None, typer.Option("--from", help="Run this task and everything after it")
+    ] = None,
+) -> None:
+    """Run the daily workflow (workflows/fitlake_daily.job.yml) on this machine."""
+    from fitlake.runlog import RunLog, new_run_id
+    from fitlake.session import open_lakehouse
+    from fitlake.tasks import TaskContext, check_landing
+    from fitlake.workflow import load_job, plan, run_tasks
+    from workflows import DAILY_JOB
+
+    if only and from_task:
+        raise UsageError("use --only or --from, not both")
+    settings: Settings = ctx.obj
+    tasks = plan(load_job(DAILY_JOB), only=only, start=from_task)
+    if any(t.runs == "ingest_bronze" for t in tasks):
+        check_landing(settings.landing)  # before the engine starts: nothing is written
+    run_id = new_run_id()
+    typer.echo(
+        f"run {run_id}: {', '.join(t.key for t in tasks)} | engine {settings.engine}, "
+        f"catalog {settings.catalog}, home {settings.home}"
+    )
+    started = time.perf_counter()
+    with open_lakehouse(settings) as lh:
+        log = RunLog(lh, run_id)
+        try:
+            run_tasks(TaskContext(lh, log), tasks)
+        finally:
+            _print_summary(lh, log, time.perf_counter() - started)
+
+
+def _print_summary(lh, log, seconds: float) -> None:
+    built = [s for s in log.steps if s.status == "ok"]
+    failed = [s for s in log.steps if s.status != "ok"]
+    typer.echo(f"\nsummary: {len(built)} tables built, {len(failed)} failed, {seconds:.1f}s in all")
+    for s in built:
+        total = lh.read(s.table_name).count()
+        typer.echo(f"  {s.table_name:<34} {total:>12,} rows   {s.seconds:6.2f}s")
+
+
+@app.command()
+def task(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="ingest_bronze | build_silver | build_gold")],
+    run_id: Annotated[
+        str | None, typer.Option(help="Run id to log under (a Databricks job passes its own)")
+    ] = None,
+) -> None:
+    """Run one workflow task: the entry point each Databricks job task calls."""
+    from fitlake.runlog import RunLog, new_run_id
+    from fitlake.session import open_lakehouse
+    from fitlake.tasks import TASKS, TaskContext
+
+    if name not in TASKS:
+        raise UsageError(f"no task {name!r}: choose one of {', '.join(TASKS)}")
+    with open_lakehouse(ctx.obj) as lh:
+        TASKS[name](TaskContext(lh, RunLog(lh, run_id or new_run_id())))
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+@app.command()
+def sql(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="A SQL query; name tables <schema>.<table>")],
+    fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
+) -> None:
+    """Run a SQL query against the lakehouse and print the result."""
+    from pyspark.errors import PySparkException
+
+    from fitlake.session import open_lakehouse
+
+    with open_lakehouse(ctx.obj) as lh:
+        try:
+            df = lh.spark.sql(query)
+            columns, rows = df.columns, [[_plain(v) for v in r] for r in df.collect()]
+        except PySparkException as e:
+            raise UsageError(f"query failed: {_first_line(e)}") from e
+    if fmt is Format.json:
+        typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=1))
+    elif fmt is Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        _print_table(columns, rows)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _print_table(columns: list[str], rows: list[list[object]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*columns, show_lines=False)
+    for r in rows:
+        table.add_row(*["" if v is None else str(v) for v in r])
+    Console(width=max(100, 14 * len(columns))).print(table)
+    typer.echo(f"{len(rows)} rows")
+
+
+@app.command()
+def tables(ctx: typer.Context) -> None:
+    """List the catalog's tables: rows, Delta version and last write (read with delta-rs)."""
+    from fitlake.maintenance import list_tables
+
+    settings: Settings = ctx.obj
+    found = list_tables(settings)
+    if not found:
+        typer.echo(f"no tables in {settings.tables_root}: run `fitlake run` first")
+        return
+    _print_table(
+        ["table", "rows", "version", "last write (UTC)", "operation"],
+        [
+            [f"{settings.catalog}.{t.name}", f"{t.rows:,}", t.version, f"{t.last_write:%Y-%m-%d %H:%M:%S}",
+             t.last_operation]
+            for t in found
+        ],
+    )  # fmt: skip
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    table: Annotated[str, typer.Argument(help="<schema>.<table>")],
+    limit: Annotated[int, typer.Option(min=1, help="Newest commits to show")] = 20,
+) -> None:
+    """Show a table's Delta commits, newest first (read with delta-rs)."""
+    from fitlake.maintenance import history as table_history
+
+    commits = table_history(ctx.obj, table, limit)
+    _print_table(
+        ["version", "timestamp", "operation", "parameters", "metrics"],
+        [
+            [
+                c["version"],
+                c["timestamp"],
+                c["operation"],
+                json.dumps(c["parameters"]),
+                json.dumps(c["metrics"]),
+            ]
+            for c in commits
+        ],
+    )
+
+
+def main() -> None:
+    try:
+        app()
+    except FitlakeError as e:
+        typer.echo(f"fitlake: {e}", err=True)
+        raise SystemExit(e.exit_code) from None

@@ -1,0 +1,175 @@
+"""Table contracts: one declaration per table drives its DDL, schema checks, quality rules and docs.
+
+A contract names the table as `<schema>.<table>` (the catalog is a setting), lists its columns with
+Spark SQL types, nullability and comments, its keys and partition columns, and its expectations.
+Expectations are small declarative row rules in the style of Databricks Labs' DQX: each renders to a
+boolean SQL expression that both Sail and Databricks evaluate, true for rows that pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pyspark.sql.types import (
+    BooleanType,
+    DataType,
+    DateType,
+    DecimalType,
+    DoubleType,
+    IntegerType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampType,
+)
+
+LAYERS = ("bronze", "silver", "gold", "ops")
+
+# Column types, named as in Spark SQL DDL.
+STRING, INT, BIGINT, DOUBLE = StringType(), IntegerType(), LongType(), DoubleType()
+BOOLEAN, DATE, TIMESTAMP = BooleanType(), DateType(), TimestampType()
+
+
+def decimal(precision: int, scale: int) -> DecimalType:
+    return DecimalType(precision, scale)
+
+
+Level = Literal["error", "warn"]
+
+
+def sql_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def quote(identifier: str) -> str:
+    return "`" + identifier.replace("`", "``") + "`"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    data_type: DataType
+    comment: str
+    nullable: bool = True
+
+    @property
+    def type(self) -> str:
+        """The type as Spark SQL DDL, e.g. `decimal(8,2)`."""
+        return self.data_type.simpleString()
+
+    def ddl(self) -> str:
+        not_null = " NOT NULL" if not self.nullable else ""
+        return f"{quote(self.name)} {self.type.upper()}{not_null} COMMENT {sql_string(self.comment)}"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A row rule. `rule` is the stable name recorded as a quarantine reason; `sql` is true when a row passes.
+
+    `error` rules quarantine the row; `warn` rules are reported but let the row through.
+    """
+
+    rule: str
+    sql: str
+    level: Level = "error"
+    columns: tuple[str, ...] = ()
+
+
+def not_null(column: str) -> Expectation:
+    return Expectation(f"not_null({column})", f"{quote(column)} IS NOT NULL", columns=(column,))
+
+
+def in_set(column: str, values: tuple[str, ...] | list[str], level: Level = "error") -> Expectation:
+    listed = ", ".join(sql_string(v) for v in values)
+    return Expectation(
+        f"in_set({column})", f"{quote(column)} IS NULL OR {quote(column)} IN ({listed})", level, (column,)
+    )
+
+
+def between(column: str, low: float | str, high: float | str, level: Level = "error") -> Expectation:
+    return Expectation(
+        f"between({column},{low},{high})",
+        f"{quote(column)} IS NULL OR {quote(column)} BETWEEN {low} AND {high}",
+        level,
+        (column,),
+    )
+
+
+def parsed(column: str, raw: str | None = None) -> Expectation:
+    """Text that is present must have parsed into the typed `column`; the text is in `<column>_text`."""
+    raw = raw or f"{column}_text"
+    return Expectation(
+        f"parseable({column})", f"{quote(raw)} IS NULL OR {quote(column)} IS NOT NULL", columns=(raw, column)
+    )
+
+
+def well_formed() -> Expectation:
+    """The raw line parsed as a record (bronze records why in `_parse_error`)."""
+    return Expectation("well_formed_record", "_parse_error IS NULL", columns=("_parse_error",))
+
+
+def rule(name: str, sql: str, level: Level = "error") -> Expectation:
+    """A table-specific rule written as SQL, for what the helpers above do not cover."""
+    return Expectation(name, sql, level)
+
+
+@dataclass(frozen=True)
+class TableContract:
+    name: str
+    comment: str
+    columns: tuple[Column, ...]
+    keys: tuple[str, ...] = ()
+    partition_by: tuple[str, ...] = ()
+    expectations: tuple[Expectation, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        schema, _, table = self.name.partition(".")
+        if not table or "." in table or schema not in LAYERS:
+            raise ValueError(f"contract name {self.name!r} must be <{'|'.join(LAYERS)}>.<table>")
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.name}: duplicate column names")
+        for what, cols in (("key", self.keys), ("partition", self.partition_by)):
+            unknown = set(cols) - set(names)
+            if unknown:
+                raise ValueError(f"{self.name}: {what} columns {sorted(unknown)} are not declared")
+
+    @property
+    def schema(self) -> str:
+        return self.name.split(".")[0]
+
+    @property
+    def table(self) -> str:
+        return self.name.split(".")[1]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def spark_schema(self) -> StructType:
+        return StructType(
+            [
+                StructField(c.name, c.data_type, c.nullable, metadata={"comment": c.comment})
+                for c in self.columns
+            ]
+        )
+
+    @property
+    def row_expectations(self) -> tuple[Expectation, ...]:
+        """Declared expectations plus one not-null rule per NOT NULL column, declared once as nullability."""
+        derived = tuple(not_null(c.name) for c in self.columns if not c.nullable)
+        declared = tuple(e for e in self.expectations if e.rule not in {d.rule for d in derived})
+        return derived + declared
+
+    def ddl(self, full_name: str, location: str | None = None) -> str:
+        columns = ",\n  ".join(c.ddl() for c in self.columns)
+        parts = [f"CREATE TABLE IF NOT EXISTS {full_name} (\n  {columns}\n) USING delta"]
+        if self.partition_by:
+            parts.append(f"PARTITIONED BY ({', '.join(quote(c) for c in self.partition_by)})")
+        if location:
+            parts.append(f"LOCATION {sql_string(location)}")
+        parts.append(f"COMMENT {sql_string(self.comment)}")
+        return "\n".join(parts)

@@ -1,0 +1,129 @@
+"""Start and stop the Spark engine named in the settings.
+
+sail        Sail (pysail), a Rust engine speaking Spark Connect, started in this process. The default.
+spark       classic JVM PySpark with delta-spark, for machines that can download the Delta jars.
+databricks  the cluster's own session inside a Databricks job, or databricks-connect from a laptop.
+
+Each engine names the catalog its tables live in and whether that catalog persists between sessions
+(Unity Catalog does; Sail's memory catalog and Spark's session catalog are re-registered from disk).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pyspark.sql import SparkSession
+
+from fitlake.errors import EngineUnavailable
+from fitlake.settings import Settings
+
+
+@dataclass
+class EngineHandle:
+    spark: SparkSession
+    catalog: str
+    persistent_catalog: bool
+    stop: Callable[[], None]
+
+
+def start(settings: Settings) -> EngineHandle:
+    starters = {"sail": _start_sail, "spark": _start_jvm_spark, "databricks": _start_databricks}
+    return starters[settings.engine](settings)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _start_sail(settings: Settings) -> EngineHandle:
+    # Sail reads its configuration from the environment when the server starts. The memory catalog
+    # takes the configured name so three-part names resolve exactly as in Unity Catalog.
+    os.environ["SAIL_CATALOG__LIST"] = (
+        f'[{{type="memory", name="{settings.catalog}", initial_database=["default"]}}]'
+    )
+    os.environ["SAIL_CATALOG__DEFAULT_CATALOG"] = settings.catalog
+    os.environ.setdefault("RUST_LOG", "error")
+    try:
+        from pysail.spark import SparkConnectServer
+    except ImportError as e:  # pragma: no cover - pysail is a core dependency
+        raise EngineUnavailable(f"engine 'sail' needs pysail: pip install pysail ({_first_line(e)})") from e
+    server = SparkConnectServer(ip="127.0.0.1", port=0)
+    server.start(background=True)
+    _, port = server.listening_address
+    spark = SparkSession.builder.remote(f"sc://127.0.0.1:{port}").create()
+    # Transformations read local wall-clock times as UTC. Sail defaults to "Etc/UTC", which also makes
+    # its DDL timestamps differ from those it reads back from the Delta log ("UTC").
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+
+    def stop() -> None:
+        try:
+            spark.stop()
+        finally:
+            server.stop()
+
+    return EngineHandle(spark, settings.catalog, persistent_catalog=False, stop=stop)
+
+
+def jvm_builder(master: str = "local[2]") -> SparkSession.Builder:
+    """Builder settings shared by the JVM engine and the JVM test session: UTC, quiet, small shuffles."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return (
+        SparkSession.builder.master(master)
+        .appName("fitlake")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.ui.enabled", "false")
+    )
+
+
+def _start_jvm_spark(settings: Settings) -> EngineHandle:
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        raise EngineUnavailable("engine 'spark' needs Java 17: put java on PATH or set JAVA_HOME")
+    try:
+        from delta import configure_spark_with_delta_pip
+    except ImportError as e:
+        raise EngineUnavailable("engine 'spark' needs delta-spark: pip install 'fitlake[jvm]'") from e
+    builder = (
+        jvm_builder()
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+    )
+    try:
+        spark = configure_spark_with_delta_pip(builder).getOrCreate()
+    except Exception as e:
+        raise EngineUnavailable(
+            "engine 'spark' could not start JVM Spark with Delta; it downloads the Delta jars from "
+            f"Maven Central on first use, which this machine may not reach ({_first_line(e)}). "
+            "Use --engine sail instead."
+        ) from e
+    # Delta's catalog plugin must be Spark's session catalog, so JVM tables live in spark_catalog.
+    return EngineHandle(spark, "spark_catalog", persistent_catalog=False, stop=spark.stop)
+
+
+def _start_databricks(settings: Settings) -> EngineHandle:
+    if os.environ.get("DATABRICKS_RUNTIME_VERSION"):
+        # Inside a Databricks job task: the cluster already runs Spark.
+        spark = SparkSession.builder.getOrCreate()
+        return EngineHandle(spark, settings.catalog, persistent_catalog=True, stop=lambda: None)
+    try:
+        from databricks.connect import DatabricksSession
+    except ImportError as e:
+        raise EngineUnavailable(
+            "engine 'databricks' needs databricks-connect, which replaces pyspark: install it in a "
+            "virtualenv of its own (pip install 'databricks-connect==16.*') and configure a profile "
+            "(databricks auth login)"
+        ) from e
+    try:
+        spark = DatabricksSession.builder.getOrCreate()
+    except Exception as e:
+        raise EngineUnavailable(
+            f"engine 'databricks' could not connect to a workspace: {_first_line(e)}. "
+            "Set DATABRICKS_HOST and credentials, or DATABRICKS_CONFIG_PROFILE."
+        ) from e
+    return EngineHandle(spark, settings.catalog, persistent_catalog=True, stop=spark.stop)

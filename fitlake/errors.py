@@ -1,0 +1,35 @@
+"""Errors a user can act on. The CLI prints their message on one line and exits with `exit_code`."""
+
+
+class FitlakeError(Exception):
+    exit_code = 1
+
+
+class UsageError(FitlakeError):
+    """The command was asked for something that does not exist or cannot be parsed."""
+
+    exit_code = 2
+
+
+class SettingsError(UsageError):
+    pass
+
+
+class EngineUnavailable(FitlakeError):
+    """An engine's prerequisites are missing; the message says what to install or configure."""
+
+
+class ContractViolation(FitlakeError):
+    """Data or a table on disk does not match its declared contract."""
+
+
+class LandingEmpty(FitlakeError):
+    """There are no raw files to ingest."""
+
+
+class ReconciliationError(FitlakeError):
+    """Rows were lost or invented between layers: bronze rows != silver + quarantined + duplicates."""
+
+
+class TaskFailed(FitlakeError):
+    pass

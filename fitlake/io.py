@@ -1,0 +1,106 @@
+"""Write DataFrames to contract tables, always through the table name.
+
+Every write first checks the DataFrame against the table's contract: Sail silently drops a column
+that a Delta table does not have, so an unexpected column is refused here rather than lost there.
+
+Modes:
+  overwrite           replace the whole table
+  append              add rows
+  upsert              MERGE on the contract's keys: update matches, insert the rest
+  replace_partitions  replace exactly the partitions present in the DataFrame (Delta replaceWhere)
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import reduce
+from typing import Literal
+
+from pyspark.sql import Column as SparkColumn
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from fitlake.catalog import Lakehouse
+from fitlake.contracts import TableContract, quote
+from fitlake.errors import ContractViolation
+
+WriteMode = Literal["overwrite", "append", "upsert", "replace_partitions"]
+
+
+def conform_to_contract(df: DataFrame, contract: TableContract) -> DataFrame:
+    """Select the contract's columns in order; refuse missing, unexpected or mistyped columns."""
+    actual = {f.name: f.dataType for f in df.schema.fields}
+    missing = [c.name for c in contract.columns if c.name not in actual]
+    extra = [name for name in actual if name not in contract.column_names]
+    mistyped = [
+        f"{c.name} is {actual[c.name].simpleString()}, declared {c.data_type.simpleString()}"
+        for c in contract.columns
+        if c.name in actual and actual[c.name] != c.data_type
+    ]
+    problems = [
+        *([f"missing columns {missing}"] if missing else []),
+        *([f"unexpected columns {extra}"] if extra else []),
+        *mistyped,
+    ]
+    if problems:
+        raise ContractViolation(f"data for {contract.name} breaks its contract: {'; '.join(problems)}")
+    return df.select(*contract.column_names)
+
+
+def write(lh: Lakehouse, contract: TableContract, df: DataFrame, mode: WriteMode) -> None:
+    df = conform_to_contract(df, contract)
+    lh.ensure_table(contract)
+    name = lh.table_name(contract)
+    if mode == "overwrite":
+        df.write.mode("overwrite").saveAsTable(name)
+    elif mode == "append":
+        df.write.mode("append").saveAsTable(name)
+    elif mode == "upsert":
+        _merge_on_keys(lh, contract, df)
+    elif mode == "replace_partitions":
+        _replace_partitions(contract, df, name)
+    else:
+        raise ValueError(f"unknown write mode {mode!r}")
+
+
+def _merge_on_keys(lh: Lakehouse, contract: TableContract, df: DataFrame) -> None:
+    if not contract.keys:
+        raise ContractViolation(f"{contract.name} declares no keys, so it cannot be upserted")
+    duplicated = df.groupBy(*contract.keys).count().filter("count > 1").limit(1).count()
+    if duplicated:
+        raise ContractViolation(
+            f"data for {contract.name} has several rows for one key {list(contract.keys)}: "
+            "deduplicate before upserting"
+        )
+    view = f"fitlake_upsert_{uuid.uuid4().hex}"
+    df.createOrReplaceTempView(view)
+    on = " AND ".join(f"t.{quote(k)} <=> s.{quote(k)}" for k in contract.keys)
+    try:
+        lh.spark.sql(
+            f"MERGE INTO {lh.table_name(contract)} AS t USING {view} AS s ON {on} "
+            "WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
+        )
+    finally:
+        lh.spark.catalog.dropTempView(view)
+
+
+def partition_predicate(contract: TableContract, values: list[tuple]) -> SparkColumn:
+    """A predicate matching exactly the given partition value tuples."""
+    cols = [F.col(c) for c in contract.partition_by]
+    if len(cols) == 1:
+        return cols[0].isin([v[0] for v in values])
+    matches = [
+        reduce(lambda a, b: a & b, [c == F.lit(v) for c, v in zip(cols, row, strict=True)]) for row in values
+    ]
+    return reduce(lambda a, b: a | b, matches)
+
+
+def _replace_partitions(contract: TableContract, df: DataFrame, name: str) -> None:
+    if not contract.partition_by:
+        raise ContractViolation(f"{contract.name} is not partitioned, so partitions cannot be replaced")
+    values = [tuple(r) for r in df.select(*contract.partition_by).distinct().collect()]
+    if not values:
+        return
+    # writeTo(...).overwrite(condition) is Delta's replaceWhere through the table name. Sail ignores the
+    # replaceWhere *option* on saveAsTable and overwrites the whole table (docs/engine-notes.md).
+    df.writeTo(name).overwrite(partition_predicate(contract, values))

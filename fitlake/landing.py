@@ -1,0 +1,139 @@
+"""Read raw landing files line by line, keeping every line: parsed fields, or the reason it did not parse.
+
+Sail has no PERMISSIVE mode (one malformed CSV row fails the whole read) and no input_file_name(), so
+each file is read whole with its path as a literal, and a Python UDF splits it into lines, parses each
+one and keeps its 1-based line number and raw text. The same code runs on Databricks.
+
+Layout: <home>/landing/<source>/<yyyy-mm-dd>/part-*.{csv,json}. Paths are stored relative to the
+landing folder, so a lakehouse folder can move without re-ingesting its files.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+Format = Literal["csv", "jsonl"]
+EXTENSIONS: dict[str, str] = {"csv": ".csv", "jsonl": ".json"}
+
+# One parsed line: (line_number, raw, fields or None, parse_error or None).
+ParsedLine = tuple[int, str, dict[str, str | None] | None, str | None]
+
+LINES_SCHEMA = T.ArrayType(
+    T.StructType(
+        [
+            T.StructField("_line_number", T.IntegerType(), False),
+            T.StructField("_raw", T.StringType(), False),
+            T.StructField("_fields", T.MapType(T.StringType(), T.StringType()), True),
+            T.StructField("_parse_error", T.StringType(), True),
+        ]
+    )
+)
+
+
+@dataclass(frozen=True)
+class LandingSource:
+    folder: str
+    format: Format
+
+    def files(self, landing_root: Path) -> list[str]:
+        """Landing files of this source, relative to the landing folder, in name order."""
+        base = landing_root / self.folder
+        pattern = f"*/*{EXTENSIONS[self.format]}"
+        return sorted(p.relative_to(landing_root).as_posix() for p in base.glob(pattern) if p.is_file())
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """Non-blank lines with their 1-based numbers; a trailing newline or a CR before LF is not data."""
+    return [
+        (number, line.rstrip("\r")) for number, line in enumerate(text.split("\n"), start=1) if line.strip()
+    ]
+
+
+def _as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def parse_jsonl(text: str) -> list[ParsedLine]:
+    parsed: list[ParsedLine] = []
+    for number, line in _lines(text):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            parsed.append((number, line, None, f"malformed JSON: {e.msg} at column {e.colno}"))
+            continue
+        if not isinstance(record, dict):
+            parsed.append((number, line, None, f"expected a JSON object, got {type(record).__name__}"))
+            continue
+        parsed.append((number, line, {k: _as_text(v) for k, v in record.items()}, None))
+    return parsed
+
+
+def parse_csv(text: str) -> list[ParsedLine]:
+    """Rows of a CSV file with a header line; a row with the wrong number of fields is kept as an error.
+
+    Empty fields become NULL: CSV cannot tell an empty string from a missing value.
+    """
+    lines = _lines(text)
+    if not lines:
+        return []
+    header = next(csv.reader([lines[0][1]]))
+    parsed: list[ParsedLine] = []
+    for number, line in lines[1:]:
+        try:
+            values = next(csv.reader([line], strict=True))
+        except csv.Error as e:
+            parsed.append((number, line, None, f"malformed CSV: {e}"))
+            continue
+        if len(values) != len(header):
+            parsed.append((number, line, None, f"expected {len(header)} fields, got {len(values)}"))
+            continue
+        parsed.append(
+            (number, line, {k: (v if v != "" else None) for k, v in zip(header, values, strict=True)}, None)
+        )
+    return parsed
+
+
+PARSERS = {"csv": parse_csv, "jsonl": parse_jsonl}
+
+
+def _balanced_union(frames: list[DataFrame]) -> DataFrame:
+    # A left-deep chain of hundreds of unions overflows Sail's stack (segfault at 365 files);
+    # pairing them keeps the plan log2(n) deep.
+    while len(frames) > 1:
+        frames = [
+            frames[i].unionByName(frames[i + 1]) if i + 1 < len(frames) else frames[i]
+            for i in range(0, len(frames), 2)
+        ]
+    return frames[0]
+
+
+def read_lines(spark: SparkSession, landing_root: Path, files: list[str], fmt: Format) -> DataFrame:
+    """One row per non-blank data line of `files`: _source_file, _line_number, _raw, _fields, _parse_error."""
+    if not files:
+        raise ValueError("read_lines needs at least one file")
+    parse = PARSERS[fmt]
+    # A plain lambda: PySpark reads type hints on a UDF as a pandas UDF signature.
+    parser = F.udf(lambda text: parse(text), LINES_SCHEMA)
+    frames = [
+        spark.read.text(str(landing_root / f), wholetext=True).select(
+            F.lit(f).alias("_source_file"), F.explode(parser("value")).alias("line")
+        )
+        for f in files
+    ]
+    return _balanced_union(frames).select("_source_file", "line.*")

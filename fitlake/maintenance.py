@@ -1,0 +1,80 @@
+"""Table facts and history read straight from the Delta log with delta-rs: no Spark session needed.
+
+Sail has no DESCRIBE HISTORY, OPTIMIZE or VACUUM; delta-rs reads and maintains the same tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from deltalake import DeltaTable
+
+from fitlake.catalog import delta_tables_on_disk
+from fitlake.errors import UsageError
+from fitlake.settings import Settings
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    name: str
+    rows: int
+    version: int
+    last_write: datetime
+    last_operation: str
+
+
+def _require_local(settings: Settings) -> None:
+    if settings.engine == "databricks":
+        raise UsageError(
+            "tables and history read the local lakehouse folder; on Databricks use "
+            "SHOW TABLES and DESCRIBE HISTORY in a SQL warehouse"
+        )
+
+
+def _commit_time(commit: dict) -> datetime:
+    return datetime.fromtimestamp(commit["timestamp"] / 1000, tz=UTC)
+
+
+def table_info(name: str, path: Path) -> TableInfo:
+    dt = DeltaTable(str(path))
+    last = dt.history(1)[0]
+    rows = dt.to_pyarrow_dataset().count_rows()
+    return TableInfo(name, rows, dt.version(), _commit_time(last), last.get("operation", ""))
+
+
+def list_tables(settings: Settings) -> list[TableInfo]:
+    _require_local(settings)
+    return [table_info(name, path) for name, path in delta_tables_on_disk(settings.tables_root)]
+
+
+def resolve_table(settings: Settings, name: str) -> tuple[str, Path]:
+    """Accept `schema.table` or `catalog.schema.table`; the table must exist on disk."""
+    parts = name.strip("`").split(".")
+    if len(parts) == 3 and parts[0] == settings.catalog:
+        parts = parts[1:]
+    if len(parts) != 2:
+        raise UsageError(
+            f"name a table as <schema>.<table> or {settings.catalog}.<schema>.<table>, not {name!r}"
+        )
+    path = settings.tables_root / parts[0] / parts[1]
+    if not (path / "_delta_log").is_dir():
+        raise UsageError(f"no table {'.'.join(parts)} in {settings.tables_root}")
+    return ".".join(parts), path
+
+
+def history(settings: Settings, name: str, limit: int | None = None) -> list[dict]:
+    """Commits newest first: version, timestamp, operation, parameters and metrics."""
+    _require_local(settings)
+    _, path = resolve_table(settings, name)
+    return [
+        {
+            "version": commit.get("version"),
+            "timestamp": _commit_time(commit).isoformat(timespec="seconds"),
+            "operation": commit.get("operation"),
+            "parameters": commit.get("operationParameters", {}),
+            "metrics": commit.get("operationMetrics", {}),
+        }
+        for commit in DeltaTable(str(path)).history(limit)
+    ]

@@ -1,0 +1,56 @@
+"""Settings from CLI flags, then environment variables, then defaults.
+
+FITLAKE_HOME     lakehouse folder (default ./lakehouse): landing files and, per catalog, Delta tables
+FITLAKE_CATALOG  Unity Catalog name used in three-part table names (default fitlake)
+FITLAKE_ENGINE   sail (embedded, default) | spark (classic JVM + delta-spark) | databricks
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, get_args
+
+from fitlake.errors import SettingsError
+
+Engine = Literal["sail", "spark", "databricks"]
+ENGINES: tuple[str, ...] = get_args(Engine)
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    catalog: str = "fitlake"
+    engine: Engine = "sail"
+
+    def __post_init__(self) -> None:
+        if not _IDENTIFIER.match(self.catalog):
+            raise SettingsError(
+                f"catalog name {self.catalog!r} is not a valid identifier (lower case letters, digits, _)"
+            )
+        if self.engine not in ENGINES:
+            raise SettingsError(f"unknown engine {self.engine!r}: choose one of {', '.join(ENGINES)}")
+
+    @classmethod
+    def resolve(
+        cls, home: str | Path | None = None, catalog: str | None = None, engine: str | None = None
+    ) -> Settings:
+        """Flags win over environment variables, which win over defaults."""
+        home = home or os.environ.get("FITLAKE_HOME") or "lakehouse"
+        catalog = catalog or os.environ.get("FITLAKE_CATALOG") or "fitlake"
+        engine = engine or os.environ.get("FITLAKE_ENGINE") or "sail"
+        # Spark and Delta need absolute locations; resolve once so every table agrees.
+        return cls(home=Path(home).expanduser().resolve(), catalog=catalog, engine=engine)  # type: ignore[arg-type]
+
+    @property
+    def landing(self) -> Path:
+        """Raw files as source systems export them: landing/<source>/<yyyy-mm-dd>/part-*."""
+        return self.home / "landing"
+
+    @property
+    def tables_root(self) -> Path:
+        """Delta tables of this catalog: <home>/<catalog>/<schema>/<table>."""
+        return self.home / self.catalog

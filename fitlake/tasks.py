@@ -1,0 +1,107 @@
+"""Pipeline tasks: each builds every table of one layer, in dependency order, logging each table.
+
+The workflow in workflows/ names these tasks; `fitlake run` runs them in-process and a Databricks job
+runs each as `fitlake task <name>` on a cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fitlake import io, quality
+from fitlake.catalog import Lakehouse
+from fitlake.errors import ContractViolation, LandingEmpty, ReconciliationError
+from fitlake.ingest import ingest
+from fitlake.registry import TableModule, in_build_order, table_modules
+from fitlake.runlog import RunLog, Step
+
+
+@dataclass
+class TaskContext:
+    lh: Lakehouse
+    log: RunLog
+
+    @property
+    def run_id(self) -> str:
+        return self.log.run_id
+
+
+def check_landing(landing: Path, modules: tuple[TableModule, ...] | None = None) -> None:
+    """Refuse to ingest when a source has no landing files at all: nothing to do is almost always a
+    wrong FITLAKE_HOME or a forgotten `fitlake generate`, not a quiet day."""
+    modules = modules or table_modules("bronze")
+    empty = [m.module.SOURCE.folder for m in modules if not m.module.SOURCE.files(landing)]
+    if empty:
+        raise LandingEmpty(
+            f"no landing files for {', '.join(empty)} under {landing}: "
+            "run `fitlake generate` first, or point FITLAKE_HOME at the lakehouse folder"
+        )
+
+
+def ingest_bronze(ctx: TaskContext) -> None:
+    landing = ctx.lh.settings.landing
+    modules = table_modules("bronze")
+    check_landing(landing, modules)
+    for m in modules:
+        with ctx.log.step("ingest_bronze", m.name) as step:
+            ingest(ctx.lh, m.module, ctx.run_id, step)
+
+
+def build_silver(ctx: TaskContext) -> None:
+    for m in in_build_order("silver"):
+        with ctx.log.step("build_silver", m.name) as step:
+            _build_conformed(ctx, m, step)
+
+
+def _build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
+    """Rebuild a Silver table and its quarantine from Bronze; prove no row was lost or invented."""
+    inputs = [ctx.lh.read(name) for name in m.inputs]
+    source_rows = inputs[0].count()
+    flagged = m.transform(*inputs)
+    counts = quality.count_outcomes(flagged)
+    step.rows_in, step.rows_quarantined, step.rows_duplicate = (
+        source_rows,
+        counts.quarantined,
+        counts.duplicates,
+    )
+    io.write(ctx.lh, m.contract, quality.valid_rows(flagged, m.contract), "overwrite")
+    q_contract = quality.quarantine_contract(m.contract)
+    io.write(ctx.lh, q_contract, quality.quarantined_rows(flagged, datetime.now(UTC)), "overwrite")
+    step.rows_out = ctx.lh.read(m.contract).count()
+    quarantined = ctx.lh.read(q_contract).count()
+    if counts.rows_in != source_rows or step.rows_out != counts.rows_out or quarantined != counts.quarantined:
+        raise ReconciliationError(
+            f"{m.name} does not balance: {source_rows} {m.inputs[0]} rows in, transform kept "
+            f"{counts.rows_in}; wrote {step.rows_out} rows + {quarantined} quarantined + "
+            f"{counts.duplicates} duplicates"
+        )
+
+
+def build_gold(ctx: TaskContext) -> None:
+    for m in in_build_order("gold"):
+        with ctx.log.step("build_gold", m.name) as step:
+            _build_aggregate(ctx, m, step)
+
+
+def _build_aggregate(ctx: TaskContext, m: TableModule, step: Step) -> None:
+    """Rebuild a Gold table from its inputs; a broken expectation fails the step, nothing is written."""
+    inputs = [ctx.lh.read(name) for name in m.inputs]
+    step.rows_in = sum(df.count() for df in inputs)
+    result = m.transform(*inputs)
+    broken = {rule: n for rule, n in quality.failure_counts(result, m.contract.row_expectations).items() if n}
+    if broken:
+        raise ContractViolation(
+            f"{m.name} breaks expectations: {', '.join(f'{r} ({n} rows)' for r, n in broken.items())}"
+        )
+    io.write(ctx.lh, m.contract, result, "overwrite")
+    step.rows_out = ctx.lh.read(m.contract).count()
+
+
+TASKS: dict[str, Callable[[TaskContext], None]] = {
+    "ingest_bronze": ingest_bronze,
+    "build_silver": build_silver,
+    "build_gold": build_gold,
+}

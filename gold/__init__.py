@@ -1,0 +1,1 @@
+"""Gold: business-level tables that analysts query; rebuilt from Silver on every run."""

@@ -1,0 +1,1 @@
+"""Silver: typed, conformed, deduplicated tables; rejected rows go to `<table>_quarantine`."""
