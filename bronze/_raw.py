@@ -24,9 +24,7 @@ LINEAGE = (
 def raw_contract(name: str, comment: str, fields: dict[str, str]) -> TableContract:
     """A Bronze contract: each source field (name -> description) as nullable text, then lineage."""
     declared = tuple(Column(field, STRING, description) for field, description in fields.items())
-    return TableContract(
-        name=name, comment=comment, columns=declared + LINEAGE, partition_by=("_ingest_date",)
-    )
+    return TableContract(name=name, comment=comment, columns=declared + LINEAGE, partition_by=("_ingest_date",))
 
 
 def to_bronze(lines: DataFrame, contract: TableContract, batch_id: str, ingested_at: datetime) -> DataFrame:

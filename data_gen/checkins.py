@@ -13,9 +13,7 @@ from data_gen.population import Location, Member, MemberArrays
 WEEKDAY_FACTOR = np.array([1.25, 1.15, 1.10, 1.05, 0.85, 0.90, 0.70])
 MONTH_FACTOR = np.array([1.30, 1.15, 1.05, 1.00, 0.95, 0.80, 0.75, 0.80, 1.00, 1.00, 0.95, 0.85])
 # Hour of day at the site: 6-8am and 5-7pm rush, a lunch bump, quiet otherwise (5am-10pm open).
-HOUR_WEIGHTS = np.array(
-    [0, 0, 0, 0, 0, 2, 14, 16, 8, 4, 3, 4, 7, 5, 3, 3, 5, 15, 16, 9, 5, 3, 1, 0], dtype=float
-)
+HOUR_WEIGHTS = np.array([0, 0, 0, 0, 0, 2, 14, 16, 8, 4, 3, 4, 7, 5, 3, 3, 5, 15, 16, 9, 5, 3, 1, 0], dtype=float)
 HOUR_WEIGHTS /= HOUR_WEIGHTS.sum()
 AWAY_SHARE = 0.12  # visits at a location other than the member's home location
 APP_SHARE = 0.35

@@ -87,9 +87,7 @@ def generate(
         day = start + timedelta(days=offset)
         # The first export holds every member; later ones hold members who joined or cancelled that day.
         exported = [
-            m
-            for m in members
-            if (m.join_date <= day if offset == 0 else m.join_date == day) or m.cancel_date == day
+            m for m in members if (m.join_date <= day if offset == 0 else m.join_date == day) or m.cancel_date == day
         ]
         members_file = f"members/{day.isoformat()}/part-00000.csv"
         _write(landing / members_file, members_csv(rng, exported, day, members_file, spec.defects, log))
@@ -112,9 +110,7 @@ def _write_truth(truth: Path, members, start: date, days: int, seed: int, scale:
     truth.mkdir(parents=True, exist_ok=True)
     with (truth / "members.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(
-            ["member_id", "join_date", "churn_date", "visits_per_week", "monthly_churn_probability"]
-        )
+        writer.writerow(["member_id", "join_date", "churn_date", "visits_per_week", "monthly_churn_probability"])
         for m in members:
             churn = m.cancel_date.isoformat() if m.cancel_date < end else ""
             writer.writerow(

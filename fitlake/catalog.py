@@ -118,8 +118,6 @@ class Lakehouse:
                 or not self._try_sql(contract.ddl(self.table_name(name), str(path)))
             ):
                 location = sql_string(str(path))
-                self.spark.sql(
-                    f"CREATE TABLE IF NOT EXISTS {self.table_name(name)} USING delta LOCATION {location}"
-                )
+                self.spark.sql(f"CREATE TABLE IF NOT EXISTS {self.table_name(name)} USING delta LOCATION {location}")
             registered.append(name)
         return registered

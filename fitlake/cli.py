@@ -29,9 +29,7 @@ app = typer.Typer(
 @app.callback()
 def options(
     ctx: typer.Context,
-    home: Annotated[
-        Path | None, typer.Option(help="Lakehouse folder [env FITLAKE_HOME, default ./lakehouse]")
-    ] = None,
+    home: Annotated[Path | None, typer.Option(help="Lakehouse folder [env FITLAKE_HOME, default ./lakehouse]")] = None,
     catalog: Annotated[
         str | None,
         typer.Option(help="Catalog of three-part table names [env FITLAKE_CATALOG, default fitlake]"),
@@ -66,9 +64,7 @@ def generate(
         raise UsageError(f"--start must be YYYY-MM-DD, not {start!r}") from e
     target = (out or ctx.obj.home).resolve()
     typer.echo(f"generating {scale.value} data (seed {seed}) into {target}/landing")
-    summary = run_generator(
-        target, scale.value, seed, first_day, days, progress=lambda m: typer.echo(f"  {m}")
-    )
+    summary = run_generator(target, scale.value, seed, first_day, days, progress=lambda m: typer.echo(f"  {m}"))
     defects = ", ".join(f"{k} {v}" for k, v in summary.defects.items()) or "none"
     typer.echo(
         f"wrote {summary.files} files over {summary.days} days: {summary.members:,} members, "
@@ -80,9 +76,7 @@ def generate(
 def run(
     ctx: typer.Context,
     only: Annotated[str | None, typer.Option("--only", help="Run just this task")] = None,
-    from_task: Annotated[
-        str | None, typer.Option("--from", help="Run this task and everything after it")
-    ] = None,
+    from_task: Annotated[str | None, typer.Option("--from", help="Run this task and everything after it")] = None,
 ) -> None:
     """Run the daily workflow (workflows/fitlake_daily.job.yml) on this machine."""
     from fitlake.runlog import RunLog, new_run_id
@@ -124,9 +118,7 @@ def _print_summary(lh, log, seconds: float) -> None:
 def task(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="ingest_bronze | build_silver | build_gold")],
-    run_id: Annotated[
-        str | None, typer.Option(help="Run id to log under (a Databricks job passes its own)")
-    ] = None,
+    run_id: Annotated[str | None, typer.Option(help="Run id to log under (a Databricks job passes its own)")] = None,
 ) -> None:
     """Run one workflow task: the entry point each Databricks job task calls."""
     from fitlake.runlog import RunLog, new_run_id

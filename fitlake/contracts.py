@@ -151,10 +151,7 @@ class TableContract:
     @property
     def spark_schema(self) -> StructType:
         return StructType(
-            [
-                StructField(c.name, c.data_type, c.nullable, metadata={"comment": c.comment})
-                for c in self.columns
-            ]
+            [StructField(c.name, c.data_type, c.nullable, metadata={"comment": c.comment}) for c in self.columns]
         )
 
     @property

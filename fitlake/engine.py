@@ -43,9 +43,7 @@ def _first_line(error: BaseException) -> str:
 def _start_sail(settings: Settings) -> EngineHandle:
     # Sail reads its configuration from the environment when the server starts. The memory catalog
     # takes the configured name so three-part names resolve exactly as in Unity Catalog.
-    os.environ["SAIL_CATALOG__LIST"] = (
-        f'[{{type="memory", name="{settings.catalog}", initial_database=["default"]}}]'
-    )
+    os.environ["SAIL_CATALOG__LIST"] = f'[{{type="memory", name="{settings.catalog}", initial_database=["default"]}}]'
     os.environ["SAIL_CATALOG__DEFAULT_CATALOG"] = settings.catalog
     os.environ.setdefault("RUST_LOG", "error")
     try:
@@ -55,7 +53,9 @@ def _start_sail(settings: Settings) -> EngineHandle:
     server = SparkConnectServer(ip="127.0.0.1", port=0)
     server.start(background=True)
     _, port = server.listening_address
-    spark = SparkSession.builder.remote(f"sc://127.0.0.1:{port}").create()
+    # "localhost", not 127.0.0.1: when SPARK_CONNECT_AUTHENTICATE_TOKEN is set (a local JVM Connect
+    # server sets it), the client would otherwise insist on TLS, which Sail does not speak.
+    spark = SparkSession.builder.remote(f"sc://localhost:{port}").create()
     # Transformations read local wall-clock times as UTC. Sail defaults to "Etc/UTC", which also makes
     # its DDL timestamps differ from those it reads back from the Delta log ("UTC").
     spark.conf.set("spark.sql.session.timeZone", "UTC")

@@ -53,9 +53,7 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step) -> None:
     now = datetime.now(UTC)
     lines = read_lines(lh.spark, landing, new, source.format)
     io.write(lh, contract, module.transform(lines, run_id, now), "append")
-    per_file = dict(
-        lh.read(contract).filter(F.col("_batch_id") == run_id).groupBy("_source_file").count().collect()
-    )
+    per_file = dict(lh.read(contract).filter(F.col("_batch_id") == run_id).groupBy("_source_file").count().collect())
     ledger = [(contract.name, f, per_file.get(f, 0), run_id, now) for f in new]
     io.write(lh, CONTRACT, lh.spark.createDataFrame(ledger, CONTRACT.spark_schema), "append")
     step.rows_in = step.rows_out = sum(per_file.values())

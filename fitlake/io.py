@@ -69,8 +69,7 @@ def _merge_on_keys(lh: Lakehouse, contract: TableContract, df: DataFrame) -> Non
     duplicated = df.groupBy(*contract.keys).count().filter("count > 1").limit(1).count()
     if duplicated:
         raise ContractViolation(
-            f"data for {contract.name} has several rows for one key {list(contract.keys)}: "
-            "deduplicate before upserting"
+            f"data for {contract.name} has several rows for one key {list(contract.keys)}: deduplicate before upserting"
         )
     view = f"fitlake_upsert_{uuid.uuid4().hex}"
     df.createOrReplaceTempView(view)
@@ -89,9 +88,7 @@ def partition_predicate(contract: TableContract, values: list[tuple]) -> SparkCo
     cols = [F.col(c) for c in contract.partition_by]
     if len(cols) == 1:
         return cols[0].isin([v[0] for v in values])
-    matches = [
-        reduce(lambda a, b: a & b, [c == F.lit(v) for c, v in zip(cols, row, strict=True)]) for row in values
-    ]
+    matches = [reduce(lambda a, b: a & b, [c == F.lit(v) for c, v in zip(cols, row, strict=True)]) for row in values]
     return reduce(lambda a, b: a | b, matches)
 
 

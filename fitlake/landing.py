@@ -52,9 +52,7 @@ class LandingSource:
 
 def _lines(text: str) -> list[tuple[int, str]]:
     """Non-blank lines with their 1-based numbers; a trailing newline or a CR before LF is not data."""
-    return [
-        (number, line.rstrip("\r")) for number, line in enumerate(text.split("\n"), start=1) if line.strip()
-    ]
+    return [(number, line.rstrip("\r")) for number, line in enumerate(text.split("\n"), start=1) if line.strip()]
 
 
 def _as_text(value: object) -> str | None:
@@ -103,9 +101,7 @@ def parse_csv(text: str) -> list[ParsedLine]:
         if len(values) != len(header):
             parsed.append((number, line, None, f"expected {len(header)} fields, got {len(values)}"))
             continue
-        parsed.append(
-            (number, line, {k: (v if v != "" else None) for k, v in zip(header, values, strict=True)}, None)
-        )
+        parsed.append((number, line, {k: (v if v != "" else None) for k, v in zip(header, values, strict=True)}, None))
     return parsed
 
 
@@ -117,8 +113,7 @@ def _balanced_union(frames: list[DataFrame]) -> DataFrame:
     # pairing them keeps the plan log2(n) deep.
     while len(frames) > 1:
         frames = [
-            frames[i].unionByName(frames[i + 1]) if i + 1 < len(frames) else frames[i]
-            for i in range(0, len(frames), 2)
+            frames[i].unionByName(frames[i + 1]) if i + 1 < len(frames) else frames[i] for i in range(0, len(frames), 2)
         ]
     return frames[0]
 

@@ -55,9 +55,7 @@ def resolve_table(settings: Settings, name: str) -> tuple[str, Path]:
     if len(parts) == 3 and parts[0] == settings.catalog:
         parts = parts[1:]
     if len(parts) != 2:
-        raise UsageError(
-            f"name a table as <schema>.<table> or {settings.catalog}.<schema>.<table>, not {name!r}"
-        )
+        raise UsageError(f"name a table as <schema>.<table> or {settings.catalog}.<schema>.<table>, not {name!r}")
     path = settings.tables_root / parts[0] / parts[1]
     if not (path / "_delta_log").is_dir():
         raise UsageError(f"no table {'.'.join(parts)} in {settings.tables_root}")

@@ -98,9 +98,7 @@ def failure_counts(df: DataFrame, expectations: Iterable[Expectation]) -> dict[s
     expectations = list(expectations)
     if not expectations:
         return {}
-    row = df.agg(
-        *[F.sum(_fails(e).cast("int")).alias(f"rule_{i}") for i, e in enumerate(expectations)]
-    ).first()
+    row = df.agg(*[F.sum(_fails(e).cast("int")).alias(f"rule_{i}") for i, e in enumerate(expectations)]).first()
     return {e.rule: row[f"rule_{i}"] or 0 for i, e in enumerate(expectations)}
 
 
@@ -125,9 +123,7 @@ def count_outcomes(flagged: DataFrame) -> SplitCounts:
 
 
 def valid_rows(flagged: DataFrame, contract: TableContract) -> DataFrame:
-    return flagged.filter(F.col(QUARANTINE_REASON).isNull() & ~F.col(IS_DUPLICATE)).select(
-        *contract.column_names
-    )
+    return flagged.filter(F.col(QUARANTINE_REASON).isNull() & ~F.col(IS_DUPLICATE)).select(*contract.column_names)
 
 
 def quarantined_rows(flagged: DataFrame, quarantined_at: datetime) -> DataFrame:

@@ -35,9 +35,7 @@ class Settings:
             raise SettingsError(f"unknown engine {self.engine!r}: choose one of {', '.join(ENGINES)}")
 
     @classmethod
-    def resolve(
-        cls, home: str | Path | None = None, catalog: str | None = None, engine: str | None = None
-    ) -> Settings:
+    def resolve(cls, home: str | Path | None = None, catalog: str | None = None, engine: str | None = None) -> Settings:
         """Flags win over environment variables, which win over defaults."""
         home = home or os.environ.get("FITLAKE_HOME") or "lakehouse"
         catalog = catalog or os.environ.get("FITLAKE_CATALOG") or "fitlake"

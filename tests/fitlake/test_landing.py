@@ -1,0 +1,64 @@
+import json
+
+import pytest
+from pyspark.sql import functions as F
+
+from fitlake.landing import LandingSource, parse_csv, parse_jsonl, read_lines
+
+
+def test_jsonl_keeps_every_line_with_its_number_and_why_it_failed():
+    text = '{"id":"a","n":1,"ok":true,"tags":["x"],"gone":null}\n\n{"id":"b"\n[1,2]\r\n{"id":"c"}\n'
+    parsed = parse_jsonl(text)
+    assert [p[0] for p in parsed] == [1, 3, 4, 5]  # the blank line 2 is not a record
+    assert parsed[0][2] == {"id": "a", "n": "1", "ok": "true", "tags": '["x"]', "gone": None}
+    assert parsed[1][2] is None and parsed[1][3].startswith("malformed JSON")
+    assert parsed[1][1] == '{"id":"b"'
+    assert parsed[2][3] == "expected a JSON object, got list"
+    assert parsed[2][1] == "[1,2]"  # the CR of a CRLF line ending is not data
+    assert parsed[3][2] == {"id": "c"} and parsed[3][3] is None
+
+
+def test_csv_rows_map_to_the_header_and_ragged_rows_are_kept_as_errors():
+    text = 'id,name,fee\n1,"Doe, Jane",9.50\n2,Bob\n3,,\n4,Al,1,extra\n'
+    parsed = parse_csv(text)
+    assert [p[0] for p in parsed] == [2, 3, 4, 5]
+    assert parsed[0][2] == {"id": "1", "name": "Doe, Jane", "fee": "9.50"}
+    assert parsed[1][2] is None and parsed[1][3] == "expected 3 fields, got 2"
+    assert parsed[2][2] == {"id": "3", "name": None, "fee": None}  # empty CSV fields are missing values
+    assert parsed[3][3] == "expected 3 fields, got 4"
+
+
+def test_csv_with_only_a_header_or_nothing_has_no_records():
+    assert parse_csv("id,name\n") == []
+    assert parse_csv("") == []
+
+
+def test_source_lists_its_files_relative_to_landing_in_name_order(tmp_path):
+    for day in ("2025-01-02", "2025-01-01"):
+        (tmp_path / "checkins" / day).mkdir(parents=True)
+        (tmp_path / "checkins" / day / "part-00000.json").write_text("{}\n")
+    (tmp_path / "checkins" / "2025-01-01" / "notes.txt").write_text("not an export")
+    files = LandingSource("checkins", "jsonl").files(tmp_path)
+    assert files == ["checkins/2025-01-01/part-00000.json", "checkins/2025-01-02/part-00000.json"]
+    assert LandingSource("members", "csv").files(tmp_path) == []
+
+
+def test_read_lines_reads_many_files_keeping_file_and_line(sail, tmp_path):
+    # 40 files: enough that a left-deep union would be far deeper than the balanced one used.
+    files = []
+    for i in range(40):
+        path = tmp_path / "src" / f"2025-01-{i + 1:02d}.json"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps({"id": f"r{i}"}) + "\n" + ("{broken\n" if i == 7 else ""))
+        files.append(path.relative_to(tmp_path).as_posix())
+    df = read_lines(sail, tmp_path, files, "jsonl")
+    rows = df.select("_source_file", "_line_number", F.col("_fields")["id"].alias("id"), "_parse_error").collect()
+    assert len(rows) == 41
+    by_file = {(r._source_file, r._line_number): r for r in rows}
+    assert by_file[("src/2025-01-08.json", 1)].id == "r7"
+    assert by_file[("src/2025-01-08.json", 2)]._parse_error.startswith("malformed JSON")
+
+
+def test_read_lines_needs_files(sail, tmp_path):
+    with pytest.raises(ValueError, match="at least one file"):
+        read_lines(sail, tmp_path, [], "csv")

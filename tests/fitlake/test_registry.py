@@ -1,0 +1,33 @@
+import inspect
+
+import pytest
+
+from fitlake.registry import LAYER_PACKAGES, contracts, in_build_order, table_modules
+
+ALL_MODULES = [m for layer in LAYER_PACKAGES for m in table_modules(layer)]
+
+
+@pytest.mark.parametrize("module", ALL_MODULES, ids=lambda m: m.name)
+def test_each_table_module_reads_declared_tables_in_the_order_its_transform_takes_them(module):
+    params = list(inspect.signature(module.transform).parameters)
+    if module.contract.schema == "bronze":
+        assert module.module.SOURCE.folder and params == ["lines", "batch_id", "ingested_at"]
+    else:
+        assert module.inputs, f"{module.name} reads nothing"
+        assert all(name in contracts() for name in module.inputs)
+        assert len(params) == len(module.inputs)
+
+
+def test_every_silver_table_has_a_quarantine_and_ops_tables_are_declared():
+    names = set(contracts())
+    for m in table_modules("silver"):
+        assert f"{m.name}_quarantine" in names
+    assert {"ops.run_log", "ops.ingested_files"} <= names
+
+
+def test_build_order_puts_each_table_after_the_tables_it_reads():
+    for layer in LAYER_PACKAGES:
+        built: set[str] = set()
+        for m in in_build_order(layer):
+            assert not {i for i in m.inputs if i.startswith(f"{layer}.")} - built
+            built.add(m.name)

@@ -1,0 +1,41 @@
+from pathlib import Path
+
+import pytest
+
+from fitlake.errors import SettingsError
+from fitlake.settings import Settings
+
+
+def test_flags_win_over_environment_which_wins_over_defaults(monkeypatch, tmp_path):
+    monkeypatch.setenv("FITLAKE_HOME", str(tmp_path / "from-env"))
+    monkeypatch.setenv("FITLAKE_CATALOG", "envcat")
+    monkeypatch.delenv("FITLAKE_ENGINE", raising=False)
+
+    from_env = Settings.resolve()
+    assert from_env.home == (tmp_path / "from-env").resolve()
+    assert from_env.catalog == "envcat"
+    assert from_env.engine == "sail"
+
+    from_flags = Settings.resolve(home=tmp_path / "flag", catalog="flagcat", engine="spark")
+    assert from_flags == Settings(home=tmp_path / "flag", catalog="flagcat", engine="spark")
+
+
+def test_defaults_put_the_lakehouse_in_the_working_directory(monkeypatch, tmp_path):
+    for var in ("FITLAKE_HOME", "FITLAKE_CATALOG", "FITLAKE_ENGINE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.resolve()
+    assert settings.home == tmp_path / "lakehouse"
+    assert settings.landing == tmp_path / "lakehouse" / "landing"
+    assert settings.tables_root == tmp_path / "lakehouse" / "fitlake"
+
+
+@pytest.mark.parametrize("catalog", ["Bad-Name", "1st", "a.b", ""])
+def test_catalog_must_be_an_identifier(catalog):
+    with pytest.raises(SettingsError, match="not a valid identifier"):
+        Settings(home=Path("/tmp/x"), catalog=catalog or " ")
+
+
+def test_unknown_engine_is_refused_with_the_choices():
+    with pytest.raises(SettingsError, match="sail, spark, databricks"):
+        Settings(home=Path("/tmp/x"), engine="duckdb")  # type: ignore[arg-type]

@@ -1,0 +1,88 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fitlake import workflow
+from fitlake.errors import TaskFailed, UsageError
+from fitlake.workflow import JobTask, load_job, plan, run_tasks
+from workflows import DAILY_JOB
+
+
+def test_the_daily_job_runs_bronze_then_silver_then_gold():
+    tasks = load_job(DAILY_JOB)
+    assert [(t.key, t.runs, t.depends_on) for t in tasks] == [
+        ("ingest_bronze", "ingest_bronze", ()),
+        ("build_silver", "build_silver", ("ingest_bronze",)),
+        ("build_gold", "build_gold", ("build_silver",)),
+    ]
+
+
+def test_every_databricks_task_calls_the_wheel_entry_point_with_its_own_task():
+    job = yaml.safe_load(DAILY_JOB.read_text())["resources"]["jobs"]["fitlake_daily"]
+    for spec in job["tasks"]:
+        wheel = spec["python_wheel_task"]
+        assert (wheel["package_name"], wheel["entry_point"]) == ("fitlake", "fitlake")
+        params = wheel["parameters"]
+        assert params[params.index("task") + 1] == spec["task_key"]
+        assert params[params.index("--engine") + 1] == "databricks"
+
+
+DIAMOND = [
+    JobTask("a", "ingest_bronze"),
+    JobTask("b", "build_silver", ("a",)),
+    JobTask("c", "build_silver", ("a",)),
+    JobTask("d", "build_gold", ("b", "c")),
+    JobTask("e", "build_gold"),
+]
+
+
+def test_plan_orders_by_dependencies_and_selects_only_or_from():
+    order = [t.key for t in plan(DIAMOND)]
+    assert order.index("a") < order.index("b") < order.index("d") and order.index("c") < order.index("d")
+    assert [t.key for t in plan(DIAMOND, only="c")] == ["c"]
+    assert sorted(t.key for t in plan(DIAMOND, start="b")) == ["b", "d"]
+
+
+def test_plan_names_unknown_tasks_and_cycles():
+    with pytest.raises(UsageError, match="no task 'x'"):
+        plan(DIAMOND, only="x")
+    with pytest.raises(UsageError, match="cycle"):
+        plan([JobTask("a", "build_gold", ("b",)), JobTask("b", "build_gold", ("a",))])
+
+
+def test_a_failed_task_stops_its_dependents_but_not_independent_tasks(monkeypatch, capsys):
+    ran = []
+
+    def fake(name):
+        def task(ctx):
+            ran.append(name)
+            if name == "b":
+                raise RuntimeError("disk full\ntraceback detail")
+
+        return task
+
+    tasks = [JobTask(t.key, t.key, t.depends_on) for t in DIAMOND]
+    monkeypatch.setattr(workflow, "TASKS", {t.key: fake(t.key) for t in DIAMOND})
+    with pytest.raises(TaskFailed, match=r"^task b failed: disk full$"):
+        run_tasks(ctx=None, tasks=plan(tasks))
+    assert "d" not in ran and {"a", "b", "c", "e"} <= set(ran)
+    assert "[d] skipped: upstream b failed" in capsys.readouterr().out
+
+
+def _job_file(tmp_path: Path, tasks: list[dict]) -> Path:
+    path = tmp_path / "job.yml"
+    path.write_text(yaml.safe_dump({"resources": {"jobs": {"j": {"tasks": tasks}}}}))
+    return path
+
+
+def test_a_job_file_naming_an_unknown_task_or_dependency_is_refused(tmp_path):
+    unknown_task = [{"task_key": "x", "python_wheel_task": {"parameters": ["task", "make_coffee"]}}]
+    with pytest.raises(UsageError, match="runs 'make_coffee'"):
+        load_job(_job_file(tmp_path, unknown_task))
+    bad_dep = [
+        {"task_key": "x", "python_wheel_task": {"parameters": ["task", "build_gold"]},
+         "depends_on": [{"task_key": "ghost"}]}
+    ]  # fmt: skip
+    with pytest.raises(UsageError, match="unknown tasks \\['ghost'\\]"):
+        load_job(_job_file(tmp_path, bad_dep))
