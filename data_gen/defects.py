@@ -35,9 +35,9 @@ class DefectLog:
         return dict(sorted(counts.items()))
 
 
-def pick(rng: np.random.Generator, n: int, rates: dict[str, float]) -> dict[str, np.ndarray]:
+def pick(rng: np.random.Generator, n: int, rates: dict[str, float], at_least: int = 0) -> dict[str, np.ndarray]:
     """Distinct record positions per defect kind; a record gets at most one defect."""
-    wanted = {kind: int(rng.binomial(n, rate)) for kind, rate in rates.items()}
+    wanted = {kind: max(int(rng.binomial(n, rate)), at_least if rate else 0) for kind, rate in rates.items()}
     total = min(sum(wanted.values()), n)
     positions = rng.choice(n, size=total, replace=False) if total else np.array([], dtype=int)
     picked, offset = {}, 0

@@ -30,10 +30,16 @@ def member_row(m: Member, day: date) -> list[str]:
 
 
 def members_csv(
-    rng: np.random.Generator, members: list[Member], day: date, file: str, rates: DefectRates, log: DefectLog
+    rng: np.random.Generator,
+    members: list[Member],
+    day: date,
+    file: str,
+    rates: DefectRates,
+    log: DefectLog,
+    at_least: int = 0,
 ) -> str:
     rows = [member_row(m, day) for m in members]
-    defects = pick(rng, len(rows), rates_by_prefix(rates, "member_"))
+    defects = pick(rng, len(rows), rates_by_prefix(rates, "member_"), at_least)
     for i in defects["bad_join_date"]:
         joined = date.fromisoformat(rows[i][9])
         rows[i][9] = f"{joined:%d/%m/%Y}"
@@ -66,9 +72,10 @@ def checkins_jsonl(
     file: str,
     rates: DefectRates,
     log: DefectLog,
+    at_least: int = 0,
 ) -> str:
     n = len(records)
-    defects = pick(rng, n, rates_by_prefix(rates, "checkin_"))
+    defects = pick(rng, n, rates_by_prefix(rates, "checkin_"), at_least)
     for i in defects["missing_member"]:
         records[i]["member_id"] = None
     for i in defects["bad_timestamp"]:

@@ -31,16 +31,12 @@ class Scale:
     locations: int
     days: int
     defects: DefectRates = field(default_factory=DefectRates)
+    # Put at least one defect of every kind in the first day's exports, so small tests see them all.
+    every_defect_on_day_one: bool = False
 
 
 SCALES = {
-    # tiny raises the defect rates so that every kind appears in a few hundred records.
-    "tiny": Scale(
-        members=60,
-        locations=3,
-        days=14,
-        defects=DefectRates(0.02, 0.02, 0.01, 0.01, 0.02, 0.02),
-    ),
+    "tiny": Scale(members=60, locations=3, days=14, defects=DefectRates(*[0.03] * 6), every_defect_on_day_one=True),
     "small": Scale(members=2000, locations=4, days=365),
 }
 
@@ -89,13 +85,14 @@ def generate(
         exported = [
             m for m in members if (m.join_date <= day if offset == 0 else m.join_date == day) or m.cancel_date == day
         ]
+        at_least = int(spec.every_defect_on_day_one and offset == 0)
         members_file = f"members/{day.isoformat()}/part-00000.csv"
-        _write(landing / members_file, members_csv(rng, exported, day, members_file, spec.defects, log))
+        _write(landing / members_file, members_csv(rng, exported, day, members_file, spec.defects, log, at_least))
         visits = day_checkins(rng, day, members, arrays, locations)
         records = [checkin_record(f"CK{checkins + i + 1:09d}", c) for i, c in enumerate(visits)]
         checkins += len(records)
         checkins_file = f"checkins/{day.isoformat()}/part-00000.json"
-        _write(landing / checkins_file, checkins_jsonl(rng, records, checkins_file, spec.defects, log))
+        _write(landing / checkins_file, checkins_jsonl(rng, records, checkins_file, spec.defects, log, at_least))
         files += 2
         if progress and (offset + 1) % 30 == 0:
             progress(f"{offset + 1}/{days} days, {checkins:,} check-ins")

@@ -32,7 +32,7 @@ ANNUAL_SHARE = 0.25
 
 # Joins per day relative to the member base, by month: the January rush and the summer dip.
 JOIN_SEASON = (2.6, 1.5, 1.2, 1.0, 0.9, 0.7, 0.6, 0.7, 1.3, 1.0, 0.9, 0.6)
-BASE_JOIN_RATE = 0.0022
+BASE_JOIN_RATE = 0.0012
 # Members' engagement fades over this many days before they cancel.
 DISENGAGE_DAYS = 60
 

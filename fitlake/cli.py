@@ -41,6 +41,31 @@ def options(
     ctx.obj = Settings.resolve(home, catalog, engine)
 
 
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _emit(columns: list[str], rows: list[list[object]], fmt: Format) -> None:
+    if fmt is Format.json:
+        typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=1))
+    elif fmt is Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        _print_table(columns, rows)
+
+
 class Scale(StrEnum):
     tiny = "tiny"
     small = "small"
@@ -131,20 +156,6 @@ def task(
         TASKS[name](TaskContext(lh, RunLog(lh, run_id or new_run_id())))
 
 
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
 @app.command()
 def sql(
     ctx: typer.Context,
@@ -162,14 +173,7 @@ def sql(
             columns, rows = df.columns, [[_plain(v) for v in r] for r in df.collect()]
         except PySparkException as e:
             raise UsageError(f"query failed: {_first_line(e)}") from e
-    if fmt is Format.json:
-        typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=1))
-    elif fmt is Format.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-    else:
-        _print_table(columns, rows)
+    _emit(columns, rows, fmt)
 
 
 def _first_line(error: BaseException) -> str:
@@ -189,22 +193,26 @@ def _print_table(columns: list[str], rows: list[list[object]]) -> None:
 
 
 @app.command()
-def tables(ctx: typer.Context) -> None:
+def tables(
+    ctx: typer.Context,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
+) -> None:
     """List the catalog's tables: rows, Delta version and last write (read with delta-rs)."""
     from fitlake.maintenance import list_tables
 
     settings: Settings = ctx.obj
     found = list_tables(settings)
-    if not found:
+    if not found and fmt is Format.table:
         typer.echo(f"no tables in {settings.tables_root}: run `fitlake run` first")
         return
-    _print_table(
-        ["table", "rows", "version", "last write (UTC)", "operation"],
+    _emit(
+        ["table", "rows", "version", "last_write", "operation"],
         [
-            [f"{settings.catalog}.{t.name}", f"{t.rows:,}", t.version, f"{t.last_write:%Y-%m-%d %H:%M:%S}",
+            [f"{settings.catalog}.{t.name}", t.rows, t.version, t.last_write.isoformat(timespec="seconds"),
              t.last_operation]
             for t in found
         ],
+        fmt,
     )  # fmt: skip
 
 

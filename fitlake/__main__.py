@@ -1,0 +1,3 @@
+from fitlake.cli import main
+
+main()
