@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 from fitlake import io
 from fitlake.catalog import Lakehouse
 from fitlake.contracts import BIGINT, STRING, TIMESTAMP, Column, TableContract
-from fitlake.landing import read_lines
+from fitlake.landing import partitions_for, read_lines
 from fitlake.runlog import Step
 
 CONTRACT = TableContract(
@@ -52,7 +52,8 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step) -> None:
         return
     now = datetime.now(UTC)
     lines = read_lines(lh.spark, landing, new, source.format)
-    io.write(lh, contract, module.transform(lines, run_id, now), "append")
+    batch = module.transform(lines, run_id, now).repartition(partitions_for(landing, new))
+    io.write(lh, contract, batch, "append")
     per_file = dict(lh.read(contract).filter(F.col("_batch_id") == run_id).groupBy("_source_file").count().collect())
     ledger = [(contract.name, f, per_file.get(f, 0), run_id, now) for f in new]
     io.write(lh, CONTRACT, lh.spark.createDataFrame(ledger, CONTRACT.spark_schema), "append")

@@ -1,8 +1,10 @@
 """Read raw landing files line by line, keeping every line: parsed fields, or the reason it did not parse.
 
 Sail has no PERMISSIVE mode (one malformed CSV row fails the whole read) and no input_file_name(), so
-each file is read whole with its path as a literal, and a Python UDF splits it into lines, parses each
-one and keeps its 1-based line number and raw text. The same code runs on Databricks.
+each file is read whole with its path as a literal and split into numbered lines. JSON lines are
+parsed by the engine (from_json into a map is NULL exactly when a line is not a JSON object); CSV rows
+need a quote-aware parser, so a Python UDF parses them against the file's header. The same code runs
+on Databricks.
 
 Layout: <home>/landing/<source>/<yyyy-mm-dd>/part-*.{csv,json}. Paths are stored relative to the
 landing folder, so a lakehouse folder can move without re-ingesting its files.
@@ -11,7 +13,6 @@ landing folder, so a lakehouse folder can move without re-ingesting its files.
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -55,33 +56,6 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return [(number, line.rstrip("\r")) for number, line in enumerate(text.split("\n"), start=1) if line.strip()]
 
 
-def _as_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
-def parse_jsonl(text: str) -> list[ParsedLine]:
-    parsed: list[ParsedLine] = []
-    for number, line in _lines(text):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            parsed.append((number, line, None, f"malformed JSON: {e.msg} at column {e.colno}"))
-            continue
-        if not isinstance(record, dict):
-            parsed.append((number, line, None, f"expected a JSON object, got {type(record).__name__}"))
-            continue
-        parsed.append((number, line, {k: _as_text(v) for k, v in record.items()}, None))
-    return parsed
-
-
 def parse_csv(text: str) -> list[ParsedLine]:
     """Rows of a CSV file with a header line; a row with the wrong number of fields is kept as an error.
 
@@ -105,9 +79,6 @@ def parse_csv(text: str) -> list[ParsedLine]:
     return parsed
 
 
-PARSERS = {"csv": parse_csv, "jsonl": parse_jsonl}
-
-
 def _balanced_union(frames: list[DataFrame]) -> DataFrame:
     # A left-deep chain of hundreds of unions overflows Sail's stack (segfault at 365 files);
     # pairing them keeps the plan log2(n) deep.
@@ -118,17 +89,41 @@ def _balanced_union(frames: list[DataFrame]) -> DataFrame:
     return frames[0]
 
 
+def _file_frames(spark: SparkSession, landing_root: Path, files: list[str]) -> list[DataFrame]:
+    return [
+        spark.read.text(str(landing_root / f), wholetext=True).select(F.lit(f).alias("_source_file"), "value")
+        for f in files
+    ]
+
+
+def jsonl_lines(files: DataFrame) -> DataFrame:
+    lines = files.select("_source_file", F.posexplode(F.split("value", "\n")).alias("index", "line"))
+    raw = F.regexp_replace("line", "\r$", "")
+    fields = F.from_json(raw, "map<string,string>")
+    return lines.filter(F.trim("line") != "").select(
+        "_source_file",
+        (F.col("index") + 1).cast("int").alias("_line_number"),
+        raw.alias("_raw"),
+        fields.alias("_fields"),
+        F.when(fields.isNull(), F.lit("malformed JSON: not a JSON object")).alias("_parse_error"),
+    )
+
+
+def csv_lines(files: DataFrame) -> DataFrame:
+    # A plain lambda: PySpark reads type hints on a UDF as a pandas UDF signature.
+    parser = F.udf(lambda text: parse_csv(text), LINES_SCHEMA)
+    return files.select("_source_file", F.explode(parser("value")).alias("line")).select("_source_file", "line.*")
+
+
 def read_lines(spark: SparkSession, landing_root: Path, files: list[str], fmt: Format) -> DataFrame:
     """One row per non-blank data line of `files`: _source_file, _line_number, _raw, _fields, _parse_error."""
     if not files:
         raise ValueError("read_lines needs at least one file")
-    parse = PARSERS[fmt]
-    # A plain lambda: PySpark reads type hints on a UDF as a pandas UDF signature.
-    parser = F.udf(lambda text: parse(text), LINES_SCHEMA)
-    frames = [
-        spark.read.text(str(landing_root / f), wholetext=True).select(
-            F.lit(f).alias("_source_file"), F.explode(parser("value")).alias("line")
-        )
-        for f in files
-    ]
-    return _balanced_union(frames).select("_source_file", "line.*")
+    whole_files = _balanced_union(_file_frames(spark, landing_root, files))
+    return jsonl_lines(whole_files) if fmt == "jsonl" else csv_lines(whole_files)
+
+
+def partitions_for(landing_root: Path, files: list[str], bytes_per_partition: int = 128 * 1024**2) -> int:
+    """How many output files a batch deserves: one per 128 MiB of input, so small days stay one file."""
+    total = sum((landing_root / f).stat().st_size for f in files)
+    return max(1, -(-total // bytes_per_partition))

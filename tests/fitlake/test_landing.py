@@ -3,19 +3,32 @@ import json
 import pytest
 from pyspark.sql import functions as F
 
-from fitlake.landing import LandingSource, parse_csv, parse_jsonl, read_lines
+from fitlake.landing import LandingSource, csv_lines, jsonl_lines, parse_csv, partitions_for, read_lines
 
 
-def test_jsonl_keeps_every_line_with_its_number_and_why_it_failed():
+def _files(spark, *texts: str):
+    return spark.createDataFrame([(f"f{i}", t) for i, t in enumerate(texts)], "_source_file string, value string")
+
+
+def test_jsonl_keeps_every_line_with_its_number_and_why_it_failed(spark):
     text = '{"id":"a","n":1,"ok":true,"tags":["x"],"gone":null}\n\n{"id":"b"\n[1,2]\r\n{"id":"c"}\n'
-    parsed = parse_jsonl(text)
-    assert [p[0] for p in parsed] == [1, 3, 4, 5]  # the blank line 2 is not a record
-    assert parsed[0][2] == {"id": "a", "n": "1", "ok": "true", "tags": '["x"]', "gone": None}
-    assert parsed[1][2] is None and parsed[1][3].startswith("malformed JSON")
-    assert parsed[1][1] == '{"id":"b"'
-    assert parsed[2][3] == "expected a JSON object, got list"
-    assert parsed[2][1] == "[1,2]"  # the CR of a CRLF line ending is not data
-    assert parsed[3][2] == {"id": "c"} and parsed[3][3] is None
+    rows = sorted(jsonl_lines(_files(spark, text)).collect(), key=lambda r: r._line_number)
+    assert [r._line_number for r in rows] == [1, 3, 4, 5]  # the blank line 2 is not a record
+    assert rows[0]._fields == {"id": "a", "n": "1", "ok": "true", "tags": '["x"]', "gone": None}
+    assert rows[1]._fields is None and rows[1]._parse_error.startswith("malformed JSON")
+    assert rows[1]._raw == '{"id":"b"'
+    assert rows[2]._parse_error is not None  # JSON, but not an object
+    assert rows[2]._raw == "[1,2]"  # the CR of a CRLF line ending is not data
+    assert rows[3]._fields == {"id": "c"} and rows[3]._parse_error is None
+    assert {r._source_file for r in rows} == {"f0"}
+
+
+def test_csv_lines_parse_each_file_against_its_own_header(spark):
+    rows = csv_lines(_files(spark, "id,name\n1,Ann\n", "name,id,extra\nBob,2,x\n2,short\n")).collect()
+    by_place = {(r._source_file, r._line_number): r for r in rows}
+    assert by_place[("f0", 2)]._fields == {"id": "1", "name": "Ann"}
+    assert by_place[("f1", 2)]._fields == {"name": "Bob", "id": "2", "extra": "x"}
+    assert by_place[("f1", 3)]._parse_error == "expected 3 fields, got 2"
 
 
 def test_csv_rows_map_to_the_header_and_ragged_rows_are_kept_as_errors():
@@ -62,3 +75,10 @@ def test_read_lines_reads_many_files_keeping_file_and_line(sail, tmp_path):
 def test_read_lines_needs_files(sail, tmp_path):
     with pytest.raises(ValueError, match="at least one file"):
         read_lines(sail, tmp_path, [], "csv")
+
+
+def test_a_batch_gets_one_output_file_per_128_mib_of_input(tmp_path):
+    (tmp_path / "a.json").write_bytes(b"x" * 300)
+    (tmp_path / "b.json").write_bytes(b"x" * 200)
+    assert partitions_for(tmp_path, ["a.json", "b.json"]) == 1
+    assert partitions_for(tmp_path, ["a.json", "b.json"], bytes_per_partition=200) == 3
