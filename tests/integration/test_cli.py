@@ -7,13 +7,11 @@ starts, re-registers the catalog from disk and stops cleanly every time.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
+
+from tests.integration.conftest import fitlake, row_counts, sql
 
 DATA_TABLES = {
     "bronze.checkins_raw",
@@ -32,38 +30,6 @@ QUARANTINE_RULE = {
     "member_wrong_field_count": ("silver.members_quarantine", "well_formed_record"),
     "member_bad_join_date": ("silver.members_quarantine", "parseable(join_date)"),
 }
-
-
-def fitlake(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FITLAKE_", "SPARK_", "PYSPARK_"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "fitlake", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=240,
-    )
-    if check:
-        assert result.returncode == 0, f"fitlake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def sql(home: Path, query: str) -> list[dict]:
-    return json.loads(fitlake(home, "sql", query, "--format", "json").stdout)
-
-
-def row_counts(home: Path) -> dict[str, int]:
-    tables = json.loads(fitlake(home, "tables", "--format", "json").stdout)
-    return {t["table"].removeprefix("fitlake."): t["rows"] for t in tables}
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory) -> Path:
-    home = tmp_path_factory.mktemp("lakehouse")
-    fitlake(home, "generate", "--scale", "tiny", "--seed", "3")
-    run = fitlake(home, "run")
-    assert "summary: 5 tables built, 0 failed" in run.stdout
-    return home
 
 
 def test_gold_answers_an_analysts_question(home):

@@ -1,0 +1,48 @@
+"""A tiny lakehouse built once through the real CLI, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The caller's environment without FitLake or Spark settings that would change what is tested."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FITLAKE_", "SPARK_", "PYSPARK_"))}
+    return {**env, **extra}
+
+
+def fitlake(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "fitlake", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=240,
+    )
+    if check:
+        assert result.returncode == 0, f"fitlake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def sql(home: Path, query: str) -> list[dict]:
+    return json.loads(fitlake(home, "sql", query, "--format", "json").stdout)
+
+
+def row_counts(home: Path) -> dict[str, int]:
+    tables = json.loads(fitlake(home, "tables", "--format", "json").stdout)
+    return {t["table"].removeprefix("fitlake."): t["rows"] for t in tables}
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("lakehouse")
+    fitlake(home, "generate", "--scale", "tiny", "--seed", "3")
+    run = fitlake(home, "run")
+    assert "summary: 5 tables built, 0 failed" in run.stdout
+    return home
