@@ -1,0 +1,95 @@
+"""Benchmark what `make run` does on its default data: generate, a first run, and an idempotent rerun.
+
+Each step runs as its own `fitlake` process, as a user runs it, in a fresh lakehouse per repetition.
+Reports the median (and range) of wall-clock seconds and of each process's peak RSS, plus the median
+seconds of every table step from ops.run_log. Run by hand; paste the output into bench/RESULTS.md.
+
+    .venv/bin/python bench/pipeline.py --runs 5 --scale small
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def timed(home: Path, *args: str) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MiB and stdout of one `fitlake` process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fitlake", "--home", str(home), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"fitlake {' '.join(args)} failed")
+    return seconds, usage.ru_maxrss / 1024, out
+
+
+def summary(values: list[float], unit: str) -> str:
+    return f"{statistics.median(values):.2f} {unit} ({min(values):.2f}-{max(values):.2f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scale", default="small")
+    parser.add_argument("--seed", default="7")
+    args = parser.parse_args()
+
+    phases: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    steps: dict[str, list[float]] = defaultdict(list)
+    rows: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="fitlake-bench-") as tmp:
+        for i in range(args.runs):
+            home = Path(tmp) / f"run-{i}"
+            for phase, cli in (
+                ("generate", ("generate", "--scale", args.scale, "--seed", args.seed)),
+                ("first run", ("run",)),
+                ("rerun (nothing new)", ("run",)),
+            ):
+                seconds, rss, _ = timed(home, *cli)
+                phases[phase]["seconds"].append(seconds)
+                phases[phase]["rss"].append(rss)
+            _, _, out = timed(
+                home,
+                "sql",
+                "select table_name, seconds, rows_out from ops.run_log order by started_at",
+                "--format",
+                "json",
+            )
+            log = json.loads(out)
+            for step in log[: len(log) // 2]:  # the first run's steps
+                steps[step["table_name"]].append(step["seconds"])
+                rows[step["table_name"]] = step["rows_out"]
+            print(f"repetition {i + 1}/{args.runs} done", file=sys.stderr)
+
+    print(f"## `make run` work, scale {args.scale}, seed {args.seed}: median (min-max) of {args.runs} runs\n")
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{datetime.now(UTC):%Y-%m-%d}\n")  # fmt: skip
+    print("| step | wall clock | peak RSS |\n|---|---|---|")
+    for phase, values in phases.items():
+        print(f"| {phase} | {summary(values['seconds'], 's')} | {summary(values['rss'], 'MiB')} |")
+    total = [sum(v) for v in zip(phases["generate"]["seconds"], phases["first run"]["seconds"], strict=True)]
+    print(f"| generate + first run | {summary(total, 's')} | |")
+    print("\n| table step in the first run | rows written | seconds |\n|---|---|---|")
+    for table, values in steps.items():
+        print(f"| {table} | {rows[table]:,} | {summary(values, 's')} |")
+
+
+if __name__ == "__main__":
+    main()
