@@ -7,15 +7,15 @@ from datetime import datetime
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from fitlake.contracts import DATE, INT, STRING, TIMESTAMP, Column, TableContract
+from fitlake.contracts import BATCH_ID, DATE, LINE_NUMBER, RAW, SOURCE_FILE, STRING, TIMESTAMP, Column, TableContract
 
 LINEAGE = (
     Column("_rescued_data", STRING, "Fields in the file that the contract does not declare, as JSON"),
-    Column("_raw", STRING, "The line exactly as it arrived", nullable=False),
+    Column(RAW.name, RAW.data_type, RAW.comment, nullable=False),  # in Bronze every row has its line
     Column("_parse_error", STRING, "Why the line did not parse as a record; NULL when it did"),
-    Column("_source_file", STRING, "Landing file, relative to the landing folder", nullable=False),
-    Column("_line_number", INT, "1-based line number in the source file", nullable=False),
-    Column("_batch_id", STRING, "Run that ingested the line", nullable=False),
+    SOURCE_FILE,
+    LINE_NUMBER,
+    BATCH_ID,
     Column("_ingested_at", TIMESTAMP, "When the line was ingested (UTC)", nullable=False),
     Column("_ingest_date", DATE, "UTC date of ingestion; the partition column", nullable=False),
 )

@@ -64,6 +64,13 @@ class Column:
         return f"{quote(self.name)} {self.type.upper()}{not_null} COMMENT {sql_string(self.comment)}"
 
 
+# Lineage every layer carries, declared once: where a row came from and which run brought it in.
+RAW = Column("_raw", STRING, "The source line exactly as it arrived")
+SOURCE_FILE = Column("_source_file", STRING, "Landing file, relative to the landing folder", nullable=False)
+LINE_NUMBER = Column("_line_number", INT, "1-based line number in the landing file", nullable=False)
+BATCH_ID = Column("_batch_id", STRING, "Run that ingested the line into Bronze", nullable=False)
+
+
 @dataclass(frozen=True)
 class Expectation:
     """A row rule. `rule` is the stable name recorded as a quarantine reason; `sql` is true when a row passes.

@@ -17,12 +17,22 @@ from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from fitlake.contracts import INT, STRING, TIMESTAMP, Column, Expectation, TableContract
+from fitlake.contracts import (
+    BATCH_ID,
+    LINE_NUMBER,
+    RAW,
+    SOURCE_FILE,
+    STRING,
+    TIMESTAMP,
+    Column,
+    Expectation,
+    TableContract,
+)
 
 QUARANTINE_REASON = "_quarantine_reason"
 IS_DUPLICATE = "_is_duplicate"
 # Lineage a Silver transform carries through so a quarantined row can be traced to its source line.
-QUARANTINE_LINEAGE = ("_raw", "_source_file", "_line_number", "_batch_id")
+QUARANTINE_LINEAGE = tuple(c.name for c in (RAW, SOURCE_FILE, LINE_NUMBER, BATCH_ID))
 
 
 def has_quarantine(module: ModuleType) -> bool:
@@ -36,10 +46,10 @@ def quarantine_contract(contract: TableContract) -> TableContract:
         comment=f"Rows rejected on their way into {contract.name}, with the rules they broke.",
         columns=(
             Column(QUARANTINE_REASON, STRING, "Rules the row broke, separated by '; '", nullable=False),
-            Column("_raw", STRING, "The source line exactly as it arrived"),
-            Column("_source_file", STRING, "Landing file, relative to the landing folder", nullable=False),
-            Column("_line_number", INT, "1-based line number in the source file", nullable=False),
-            Column("_batch_id", STRING, "Run that ingested the line into Bronze", nullable=False),
+            RAW,
+            SOURCE_FILE,
+            LINE_NUMBER,
+            BATCH_ID,
             Column("_quarantined_at", TIMESTAMP, "When the row was quarantined (UTC)", nullable=False),
         ),
     )

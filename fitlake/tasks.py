@@ -50,10 +50,14 @@ def ingest_bronze(ctx: TaskContext) -> None:
             ingest(ctx.lh, m.module, ctx.run_id, step)
 
 
+def _build_layer(ctx: TaskContext, task: str, layer: str, build: Callable[[TaskContext, TableModule, Step], None]):
+    for m in in_build_order(layer):
+        with ctx.log.step(task, m.name) as step:
+            build(ctx, m, step)
+
+
 def build_silver(ctx: TaskContext) -> None:
-    for m in in_build_order("silver"):
-        with ctx.log.step("build_silver", m.name) as step:
-            _build_conformed(ctx, m, step)
+    _build_layer(ctx, "build_silver", "silver", _build_conformed)
 
 
 def _build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
@@ -81,9 +85,7 @@ def _build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
 
 
 def build_gold(ctx: TaskContext) -> None:
-    for m in in_build_order("gold"):
-        with ctx.log.step("build_gold", m.name) as step:
-            _build_aggregate(ctx, m, step)
+    _build_layer(ctx, "build_gold", "gold", _build_aggregate)
 
 
 def _build_aggregate(ctx: TaskContext, m: TableModule, step: Step) -> None:

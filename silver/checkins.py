@@ -8,6 +8,8 @@ from pyspark.sql import functions as F
 from fitlake.contracts import (
     DATE,
     INT,
+    LINE_NUMBER,
+    SOURCE_FILE,
     STRING,
     TIMESTAMP,
     Column,
@@ -36,8 +38,8 @@ CONTRACT = TableContract(
         Column("checkin_local_hour", INT, "Hour of day at the site, 0-23", nullable=False),
         Column("site_timezone", STRING, "IANA time zone of the site", nullable=False),
         Column("channel", STRING, "front_desk or app"),
-        Column("_source_file", STRING, "Landing file of the row", nullable=False),
-        Column("_line_number", INT, "Line of the row in its landing file", nullable=False),
+        SOURCE_FILE,
+        LINE_NUMBER,
     ),
     keys=("checkin_id",),
     # Not partitioned: a day holds ~700 check-ins at the small scale, and even years of a large chain

@@ -7,7 +7,8 @@ from pyspark.sql import functions as F
 
 from fitlake.contracts import (
     DATE,
-    INT,
+    LINE_NUMBER,
+    SOURCE_FILE,
     STRING,
     TIMESTAMP,
     Column,
@@ -41,8 +42,8 @@ CONTRACT = TableContract(
         Column("status", STRING, "active or cancelled", nullable=False),
         Column("cancel_date", DATE, "Date the membership ended; NULL while active"),
         Column("exported_at", TIMESTAMP, "When the studio system exported this state (UTC)", nullable=False),
-        Column("_source_file", STRING, "Landing file of the row", nullable=False),
-        Column("_line_number", INT, "Line of the row in its landing file", nullable=False),
+        SOURCE_FILE,
+        LINE_NUMBER,
     ),
     keys=("member_id",),
     expectations=(

@@ -39,3 +39,8 @@ def column_comments(spark: SparkSession, table: str) -> dict[str, str | None]:
 def assert_same_rows(actual: DataFrame, expected: DataFrame) -> None:
     """Same columns, types and rows, in any row order; nullability and comments are the contract's job."""
     assert_df_equality(actual, expected, ignore_row_order=True, ignore_nullable=True, ignore_metadata=True)
+
+
+def quarantine_reasons(flagged: DataFrame) -> dict[int, str]:
+    """Line number -> quarantine reason, for the rows a transform flagged."""
+    return {r._line_number: r._quarantine_reason for r in flagged.filter("_quarantine_reason IS NOT NULL").collect()}

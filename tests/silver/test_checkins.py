@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 from bronze.checkins_raw import CONTRACT as RAW
 from fitlake.quality import quarantined_rows, valid_rows
 from silver import checkins
-from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows
+from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows, quarantine_reasons
 
 
 def _checkin(checkin_id, time="2025-01-06 06:14:33", tz="America/New_York", **fields):
@@ -68,8 +68,7 @@ def test_each_broken_record_is_quarantined_with_the_rule_it_broke(spark):
         ],
     )
     flagged = checkins.transform(raw)
-    reasons = {r._line_number: r._quarantine_reason for r in quarantined_rows(flagged, INGESTED_AT).collect()}
-    assert reasons == {
+    assert quarantine_reasons(flagged) == {
         1: "well_formed_record",
         2: "not_null(member_id)",
         3: "parseable(checkin_local_time)",

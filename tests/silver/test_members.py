@@ -2,9 +2,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from bronze.members_raw import CONTRACT as RAW
-from fitlake.quality import quarantined_rows, valid_rows
+from fitlake.quality import valid_rows
 from silver import members
-from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows
+from tests.builders import assert_same_rows, bronze_rows, quarantine_reasons
 
 PII = {"first_name": "Jane", "last_name": "Doe", "email": "jane@example.com", "phone": "555-0100"}
 
@@ -57,8 +57,7 @@ def test_each_broken_member_record_is_quarantined_with_the_rule_it_broke(spark):
         ],
     )
     flagged = members.transform(raw)
-    reasons = {r._line_number: r._quarantine_reason for r in quarantined_rows(flagged, INGESTED_AT).collect()}
-    assert reasons == {
+    assert quarantine_reasons(flagged) == {
         1: "well_formed_record",
         2: "parseable(join_date)",
         3: "cancel_date_iff_cancelled",
