@@ -29,11 +29,10 @@ class TaskContext:
         return self.log.run_id
 
 
-def check_landing(landing: Path, modules: tuple[TableModule, ...] | None = None) -> None:
+def check_landing(landing: Path) -> None:
     """Refuse to ingest when a source has no landing files at all: nothing to do is almost always a
     wrong FITLAKE_HOME or a forgotten `fitlake generate`, not a quiet day."""
-    modules = modules or table_modules("bronze")
-    empty = [m.module.SOURCE.folder for m in modules if not m.module.SOURCE.files(landing)]
+    empty = [m.module.SOURCE.folder for m in table_modules("bronze") if not m.module.SOURCE.files(landing)]
     if empty:
         raise LandingEmpty(
             f"no landing files for {', '.join(empty)} under {landing}: "
@@ -42,15 +41,15 @@ def check_landing(landing: Path, modules: tuple[TableModule, ...] | None = None)
 
 
 def ingest_bronze(ctx: TaskContext) -> None:
-    landing = ctx.lh.settings.landing
-    modules = table_modules("bronze")
-    check_landing(landing, modules)
-    for m in modules:
+    check_landing(ctx.lh.settings.landing)
+    for m in table_modules("bronze"):
         with ctx.log.step("ingest_bronze", m.name) as step:
             ingest(ctx.lh, m.module, ctx.run_id, step)
 
 
-def _build_layer(ctx: TaskContext, task: str, layer: str, build: Callable[[TaskContext, TableModule, Step], None]):
+def _build_layer(
+    ctx: TaskContext, task: str, layer: str, build: Callable[[TaskContext, TableModule, Step], None]
+) -> None:
     for m in in_build_order(layer):
         with ctx.log.step(task, m.name) as step:
             build(ctx, m, step)
