@@ -1,5 +1,4 @@
 import builtins
-from pathlib import Path
 
 import pytest
 
@@ -19,24 +18,24 @@ def _without_module(monkeypatch, prefix: str) -> None:
     monkeypatch.setattr(builtins, "__import__", fake_import)
 
 
-def test_jvm_engine_says_to_install_delta_spark(monkeypatch):
+def test_jvm_engine_says_to_install_delta_spark(monkeypatch, tmp_path):
     _without_module(monkeypatch, "delta")
     with pytest.raises(EngineUnavailable, match=r"pip install 'fitlake\[jvm\]'"):
-        engine.start(Settings(home=Path("/tmp/unused"), engine="spark"))
+        engine.start(Settings(home=tmp_path, engine="spark"))
 
 
-def test_jvm_engine_says_to_install_java(monkeypatch):
+def test_jvm_engine_says_to_install_java(monkeypatch, tmp_path):
     monkeypatch.setattr(engine.shutil, "which", lambda _: None)
     monkeypatch.delenv("JAVA_HOME", raising=False)
     with pytest.raises(EngineUnavailable, match="needs Java 17"):
-        engine.start(Settings(home=Path("/tmp/unused"), engine="spark"))
+        engine.start(Settings(home=tmp_path, engine="spark"))
 
 
-def test_databricks_engine_says_to_install_databricks_connect_in_its_own_environment(monkeypatch):
+def test_databricks_engine_says_to_install_databricks_connect_in_its_own_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABRICKS_RUNTIME_VERSION", raising=False)
     _without_module(monkeypatch, "databricks.connect")
     with pytest.raises(EngineUnavailable, match="databricks-connect, which replaces pyspark"):
-        engine.start(Settings(home=Path("/tmp/unused"), engine="databricks"))
+        engine.start(Settings(home=tmp_path, engine="databricks"))
 
 
 def test_sail_names_its_catalog_after_the_setting(sail_engine):

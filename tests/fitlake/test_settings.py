@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from fitlake.errors import SettingsError
@@ -31,11 +29,11 @@ def test_defaults_put_the_lakehouse_in_the_working_directory(monkeypatch, tmp_pa
 
 
 @pytest.mark.parametrize("catalog", ["Bad-Name", "1st", "a.b", ""])
-def test_catalog_must_be_an_identifier(catalog):
+def test_catalog_must_be_an_identifier(catalog, tmp_path):
     with pytest.raises(SettingsError, match="not a valid identifier"):
-        Settings(home=Path("/tmp/x"), catalog=catalog or " ")
+        Settings(home=tmp_path, catalog=catalog or " ")
 
 
-def test_unknown_engine_is_refused_with_the_choices():
+def test_unknown_engine_is_refused_with_the_choices(tmp_path):
     with pytest.raises(SettingsError, match="sail, spark, databricks"):
-        Settings(home=Path("/tmp/x"), engine="duckdb")  # type: ignore[arg-type]
+        Settings(home=tmp_path, engine="duckdb")  # type: ignore[arg-type]
