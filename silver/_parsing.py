@@ -36,6 +36,11 @@ def to_decimal(name: str, precision: int, scale: int) -> Column:
     return F.expr(f"try_cast(`{name}` AS decimal({precision},{scale}))")
 
 
-def local_to_utc(local: Column, timezone: Column) -> Column:
+def is_known_timezone(column: str) -> str:
+    """SQL that is true when `column` names a known IANA region zone."""
+    return f"`{column}` IN ({', '.join(repr(z) for z in KNOWN_TIMEZONES)})"
+
+
+def local_to_utc(local: Column, timezone: str) -> Column:
     """Local wall-clock time at a site to a UTC instant; NULL when the zone is not a known IANA zone."""
-    return F.when(timezone.isin(list(KNOWN_TIMEZONES)), F.to_utc_timestamp(local, timezone))
+    return F.when(F.expr(is_known_timezone(timezone)), F.to_utc_timestamp(local, F.col(timezone)))

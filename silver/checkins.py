@@ -20,7 +20,7 @@ from fitlake.contracts import (
     well_formed,
 )
 from fitlake.quality import conform
-from silver._parsing import KNOWN_TIMEZONES, local_to_utc, text, to_timestamp
+from silver._parsing import is_known_timezone, local_to_utc, text, to_timestamp
 
 CHANNELS = ("front_desk", "app")
 
@@ -53,7 +53,7 @@ PARSE_RULES = (
     parsed("checkin_local_time", raw="checkin_time_text"),
     rule(
         "known_timezone",
-        "site_timezone IS NULL OR site_timezone IN (" + ", ".join(f"'{z}'" for z in KNOWN_TIMEZONES) + ")",
+        f"site_timezone IS NULL OR {is_known_timezone('site_timezone')}",
     ),
 )
 
@@ -76,7 +76,7 @@ def transform(checkins_raw: DataFrame) -> DataFrame:
     )
     typed = parsed_rows.select(
         "*",
-        local_to_utc(F.col("checkin_local_time"), F.col("site_timezone")).alias("checkin_at"),
+        local_to_utc(F.col("checkin_local_time"), "site_timezone").alias("checkin_at"),
         F.to_date("checkin_local_time").alias("checkin_local_date"),
         F.hour("checkin_local_time").alias("checkin_local_hour"),
     )
