@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from pyspark.sql import DataFrame
@@ -11,7 +12,7 @@ from fitlake.contracts import BATCH_ID, DATE, LINE_NUMBER, RAW, SOURCE_FILE, STR
 
 LINEAGE = (
     Column("_rescued_data", STRING, "Fields in the file that the contract does not declare, as JSON"),
-    Column(RAW.name, RAW.data_type, RAW.comment, nullable=False),  # in Bronze every row has its line
+    replace(RAW, nullable=False),  # in Bronze every row has its line
     Column("_parse_error", STRING, "Why the line did not parse as a record; NULL when it did"),
     SOURCE_FILE,
     LINE_NUMBER,

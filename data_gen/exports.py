@@ -88,7 +88,8 @@ def checkins_jsonl(
     for i in defects["duplicate"]:
         lines.append(lines[i])  # re-sent at the end of the same export
     for kind, positions in defects.items():
-        for i in positions:
-            line = n + 1 + list(defects["duplicate"]).index(i) if kind == "duplicate" else int(i) + 1
+        for copy, i in enumerate(positions):
+            # A re-sent copy sits after the n original lines, in the order the copies were appended.
+            line = n + 1 + copy if kind == "duplicate" else int(i) + 1
             log.add(f"checkin_{kind}", "checkins", file, line, records[i]["checkin_id"])
     return "\n".join(lines) + "\n" if lines else ""

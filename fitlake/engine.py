@@ -69,19 +69,6 @@ def _start_sail(settings: Settings) -> EngineHandle:
     return EngineHandle(spark, settings.catalog, persistent_catalog=False, stop=stop)
 
 
-def jvm_builder(master: str = "local[2]") -> SparkSession.Builder:
-    """Builder settings shared by the JVM engine and the JVM test session: UTC, quiet, small shuffles."""
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    return (
-        SparkSession.builder.master(master)
-        .appName("fitlake")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.ui.enabled", "false")
-    )
-
-
 def _start_jvm_spark(settings: Settings) -> EngineHandle:
     if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         raise EngineUnavailable("engine 'spark' needs Java 17: put java on PATH or set JAVA_HOME")
@@ -89,8 +76,14 @@ def _start_jvm_spark(settings: Settings) -> EngineHandle:
         from delta import configure_spark_with_delta_pip
     except ImportError as e:
         raise EngineUnavailable("engine 'spark' needs delta-spark: pip install 'fitlake[jvm]'") from e
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (
-        jvm_builder()
+        SparkSession.builder.master("local[2]")
+        .appName("fitlake")
+        .config("spark.sql.session.timeZone", "UTC")  # transformations read local wall-clock times as UTC
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.ui.enabled", "false")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
     )
