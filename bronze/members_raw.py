@@ -28,7 +28,7 @@ CONTRACT = raw_contract(
         "billing_period": "monthly or annual",
         "monthly_fee": "Fee per month in USD",
         "join_date": "Date the membership started, yyyy-MM-dd",
-        "status": "active or cancelled",
+        "status": "active, frozen or cancelled",
         "cancel_date": "Date the membership ended, yyyy-MM-dd, when cancelled",
         "exported_at": "When the studio system exported the record, yyyy-MM-dd HH:mm:ss UTC",
     },

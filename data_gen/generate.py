@@ -1,15 +1,24 @@
 """Write a gym's raw exports into `<out>/landing/`, and the truth behind them into `<out>/_truth/`.
 
-Same seed, same bytes: every random draw comes from one seeded numpy generator and one seeded Faker,
-in a fixed order, and nothing depends on the clock. The pipeline never reads `_truth/`.
+Same seed, same bytes: every random draw comes from a stream seeded by the seed and what it is for
+(the population, one day's behaviour, one source's defects on one day), and nothing depends on the
+clock or on the order days are written in. So days can be written in parallel, and `--day` writes one
+day's batch with exactly the bytes a backfill writes for it. The pipeline never reads `_truth/`.
+
+A file can land late: its folder is the day it covers, but it only appears in the batch of the day it
+arrives. A backfill writes every file that has arrived by the end of the period.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
+import os
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,10 +26,13 @@ from pathlib import Path
 import numpy as np
 from faker import Faker
 
-from data_gen.checkins import day_checkins
-from data_gen.defects import DefectLog, DefectRates
-from data_gen.exports import checkin_record, checkins_jsonl, members_csv
-from data_gen.population import LOCATIONS, MemberArrays, make_members
+from data_gen.day import draw_day
+from data_gen.defects import MAX_DELAY_DAYS, DefectLog, DefectRates
+from data_gen.exports import SOURCES, Source
+from data_gen.population import NEVER, Members, make_members
+from data_gen.render import render
+from data_gen.text import csv_lines, to_bytes
+from data_gen.world import World, make_world
 
 DEFAULT_START = date(2025, 1, 1)
 
@@ -30,14 +42,19 @@ class Scale:
     members: int
     locations: int
     days: int
+    wearable_panel: int  # members whose device shares minute-level data
     defects: DefectRates = field(default_factory=DefectRates)
-    # Put at least one defect of every kind in the first day's exports, so small tests see them all.
+    # Put at least one defect of every kind into the first day's exports, so small tests see them all.
     every_defect_on_day_one: bool = False
 
 
 SCALES = {
-    "tiny": Scale(members=60, locations=3, days=14, defects=DefectRates(*[0.03] * 6), every_defect_on_day_one=True),
-    "small": Scale(members=2000, locations=4, days=365),
+    "tiny": Scale(
+        members=60, locations=3, days=14, wearable_panel=3, defects=DefectRates.all(0.03), every_defect_on_day_one=True
+    ),
+    "small": Scale(members=2_000, locations=4, days=365, wearable_panel=3),
+    "medium": Scale(members=20_000, locations=5, days=730, wearable_panel=12),
+    "large": Scale(members=200_000, locations=5, days=730, wearable_panel=40),
 }
 
 
@@ -47,14 +64,120 @@ class GenerateSummary:
     days: int
     files: int
     members: int
-    checkins: int
-    defects: dict[str, int]
+    records: dict[str, int]
+    defects: dict[str, dict[str, int]]
     seconds: float
 
+    @property
+    def events(self) -> int:
+        return sum(self.records.values())
 
-def _write(path: Path, text: str) -> None:
+
+@dataclass(frozen=True)
+class Plan:
+    """What one run writes: the population and period, and which files of which days."""
+
+    seed: int
+    scale: str
+    start: date
+    days: int
+    landing: Path
+    world: World
+    members: Members
+    panel: np.ndarray
+
+    @property
+    def spec(self) -> Scale:
+        return SCALES[self.scale]
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=self.days)
+
+    def arrival(self, source: Source, day: date) -> date:
+        """The day a source's file for `day` lands: the day itself, or up to MAX_DELAY_DAYS later."""
+        if "late_file" not in source.export.defects.files:
+            return day
+        rng = np.random.default_rng([self.seed, day.toordinal(), *f"late/{source.export.source}".encode()])
+        forced = self.spec.every_defect_on_day_one and day == self.start
+        late = rng.random() < self.spec.defects.late_file
+        return day + timedelta(days=int(rng.integers(1, MAX_DELAY_DAYS + 1))) if forced or late else day
+
+    def exported_on(self, source: Source, day: date) -> bool:
+        return day == self.start if source.export.reference else True
+
+    def path(self, source: Source, day: date) -> str:
+        return f"{source.export.source}/{day.isoformat()}/part-00000.{source.export.extension}"
+
+
+def _plan(seed: int, scale: str, start: date, days: int, landing: Path) -> Plan:
+    spec = SCALES[scale]
+    rng = np.random.default_rng([seed, *b"population"])
+    faker = Faker("en_US")
+    faker.seed_instance(seed)
+    world = make_world(rng, faker, spec.locations)
+    sites = [loc.location_id for loc in world.locations]
+    uk = sites.index("LDN") if "LDN" in sites else None
+    members = make_members(rng, faker, spec.members, start, days, spec.locations, uk)
+    panel = np.flatnonzero(members.wearable_id > 0)[: spec.wearable_panel]
+    return Plan(seed, scale, start, days, landing, world, members, panel)
+
+
+@dataclass(frozen=True)
+class DayResult:
+    files: int
+    records: dict[str, int]
+    defects: list[dict]
+
+
+_PLAN: Plan | None = None  # set before the worker processes fork, so they share it without pickling
+
+
+def _write_day(job: tuple[date, tuple[int, ...]]) -> DayResult:
+    """Draw one day and write the files of `sources` (indexes into SOURCES) it covers."""
+    day, wanted = job
+    plan = _PLAN
+    drawn = draw_day(plan.seed, day, day == plan.start, plan.world, plan.members, plan.panel)
+    log = DefectLog()
+    records: dict[str, int] = {}
+    at_least = int(plan.spec.every_defect_on_day_one and day == plan.start)
+    for i in wanted:
+        source = SOURCES[i]
+        name = source.export.source
+        rows = source.records(drawn)
+        file = plan.path(source, day)
+        rng = np.random.default_rng([plan.seed, day.toordinal(), *f"render/{name}".encode()])
+        arrives = plan.arrival(source, day)
+        if arrives != day:
+            log.add(name, "late_file", file, None, None, arrives=arrives.isoformat())
+        _write(plan.landing / file, render(source.export, rows, rng, plan.spec.defects, log, file, at_least))
+        if rows.truth is not None:
+            header, lines = csv_lines(rows.truth)
+            _write(
+                plan.landing.parent / "_truth" / name / f"{day.isoformat()}.csv", to_bytes(lines.to_pylist(), header)
+            )
+        records[name] = len(rows)
+    return DayResult(len(wanted), records, log.found)
+
+
+def _jobs(plan: Plan, only_day: date | None) -> Iterator[tuple[date, tuple[int, ...]]]:
+    """(day covered, sources) for every file this run writes, in day order."""
+    if only_day is None:
+        covered = [plan.start + timedelta(days=i) for i in range(plan.days)]
+        lands = lambda arrival: arrival < plan.end  # noqa: E731
+    else:
+        covered = [only_day - timedelta(days=k) for k in range(MAX_DELAY_DAYS, -1, -1)]
+        covered = [d for d in covered if plan.start <= d < plan.end]
+        lands = lambda arrival: arrival == only_day  # noqa: E731
+    for day in covered:
+        wanted = tuple(i for i, s in enumerate(SOURCES) if plan.exported_on(s, day) and lands(plan.arrival(s, day)))
+        if wanted:
+            yield day, wanted
+
+
+def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="")
+    path.write_bytes(data)
 
 
 def generate(
@@ -63,69 +186,87 @@ def generate(
     seed: int = 7,
     start: date = DEFAULT_START,
     days: int | None = None,
+    day: date | None = None,
+    workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> GenerateSummary:
+    """Write the period's exports (a backfill), or with `day` only the files that land on that day."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
     started = time.perf_counter()
-    spec = SCALES[scale]
-    days = days or spec.days
-    rng = np.random.default_rng(seed)
-    faker = Faker("en_US")
-    faker.seed_instance(seed)
-    locations = LOCATIONS[: spec.locations]
-    members = make_members(rng, faker, spec.members, start, days, locations)
-    arrays = MemberArrays.of(members)
-    log = DefectLog()
-    landing = out / "landing"
-    files = checkins = 0
-    for offset in range(days):
-        day = start + timedelta(days=offset)
-        # The first export holds every member; later ones hold members who joined or cancelled that day.
-        exported = [
-            m for m in members if (m.join_date <= day if offset == 0 else m.join_date == day) or m.cancel_date == day
-        ]
-        at_least = int(spec.every_defect_on_day_one and offset == 0)
-        members_file = f"members/{day.isoformat()}/part-00000.csv"
-        _write(landing / members_file, members_csv(rng, exported, day, members_file, spec.defects, log, at_least))
-        visits = day_checkins(rng, day, members, arrays, locations)
-        records = [checkin_record(f"CK{checkins + i + 1:09d}", c) for i, c in enumerate(visits)]
-        checkins += len(records)
-        checkins_file = f"checkins/{day.isoformat()}/part-00000.json"
-        _write(landing / checkins_file, checkins_jsonl(rng, records, checkins_file, spec.defects, log, at_least))
-        files += 2
-        if progress and (offset + 1) % 30 == 0:
-            progress(f"{offset + 1}/{days} days, {checkins:,} check-ins")
-    _write_truth(out / "_truth", members, start, days, seed, scale, log)
+    days = days or SCALES[scale].days
+    if day is not None and not start <= day < start + timedelta(days=days):
+        raise ValueError(f"--day {day} is outside the period {start} .. {start + timedelta(days=days - 1)}")
+    global _PLAN
+    _PLAN = plan = _plan(seed, scale, start, days, out / "landing")
+    jobs = list(_jobs(plan, day))
+    files, records, found = 0, Counter(), []
+    for n, result in enumerate(_run(jobs, workers), start=1):
+        files += result.files
+        records.update(result.records)
+        found += result.defects
+        if progress and n % 30 == 0:
+            progress(f"{n}/{len(jobs)} days, {sum(records.values()):,} records")
+    _write_truth(out / "_truth", plan, found, {plan.path(SOURCES[i], d) for d, w in jobs for i in w})
     return GenerateSummary(
-        out, days, files, len(members), checkins, log.counts(), round(time.perf_counter() - started, 2)
+        out=out,
+        days=len(jobs),
+        files=files,
+        members=len(plan.members),
+        records=dict(sorted(records.items())),
+        defects=_counts(found),
+        seconds=round(time.perf_counter() - started, 2),
     )
 
 
-def _write_truth(truth: Path, members, start: date, days: int, seed: int, scale: str, log: DefectLog) -> None:
-    end = start + timedelta(days=days)
+def _run(jobs: list, workers: int) -> Iterator[DayResult]:
+    if workers <= 1 or len(jobs) < 2:
+        yield from map(_write_day, jobs)
+        return
+    # fork shares the population with the workers; results come back in day order either way.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(_write_day, jobs, chunksize=4)
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _counts(defects: list[dict]) -> dict[str, dict[str, int]]:
+    """Defects per source and kind."""
+    counts: dict[str, Counter] = {}
+    for d in defects:
+        counts.setdefault(d["source"], Counter())[d["kind"]] += 1
+    return {s: dict(sorted(c.items())) for s, c in sorted(counts.items())}
+
+
+def _write_truth(truth: Path, plan: Plan, found: list[dict], files: set[str]) -> None:
     truth.mkdir(parents=True, exist_ok=True)
+    m, end = plan.members, plan.end.toordinal()
     with (truth / "members.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["member_id", "join_date", "churn_date", "visits_per_week", "monthly_churn_probability"])
-        for m in members:
-            churn = m.cancel_date.isoformat() if m.cancel_date < end else ""
-            writer.writerow(
-                [
-                    m.member_id,
-                    m.join_date.isoformat(),
-                    churn,
-                    f"{m.visits_per_week:.4f}",
-                    f"{m.monthly_churn:.4f}",
-                ]
+        for i in range(len(m)):
+            churn = date.fromordinal(int(m.cancel[i])).isoformat() if m.cancel[i] < min(end, NEVER) else ""
+            joined = date.fromordinal(int(m.join[i])).isoformat()
+            writer.writerow([m.member_id[i], joined, churn, f"{m.visits_per_week[i]:.4f}", f"{m.monthly_churn[i]:.4f}"])
+    # A day's batch adds its defects to those of the batches before it; a backfill replaces them all.
+    report_path = truth / "defects.json"
+    period = {"seed": plan.seed, "scale": plan.scale, "start": plan.start.isoformat(), "days": plan.days}
+    kept: list[dict] = []
+    if report_path.exists():
+        earlier = json.loads(report_path.read_text())
+        if {k: earlier.get(k) for k in period} != period:
+            raise ValueError(
+                f"{report_path} describes another data set ({', '.join(f'{k}={earlier.get(k)}' for k in period)}); "
+                "write into an empty folder"
             )
+        kept = [d for d in earlier["defects"] if d["file"] not in files]
+    defects = sorted(kept + found, key=lambda d: (d["file"], d["line"] or 0, d["kind"]))
     report = {
-        "seed": seed,
-        "scale": scale,
-        "start": start.isoformat(),
-        "days": days,
-        "rates": asdict(SCALES[scale].defects),
-        "counts": log.counts(),
-        "defects": log.found,
+        **period,
+        "rates": asdict(plan.spec.defects),
+        "counts": _counts(defects),
+        "defects": defects,
     }
-    _write(truth / "defects.json", json.dumps(report, indent=2) + "\n")
+    _write(report_path, (json.dumps(report, indent=1) + "\n").encode())

@@ -69,6 +69,15 @@ def _emit(columns: list[str], rows: list[list[object]], fmt: Format) -> None:
 class Scale(StrEnum):
     tiny = "tiny"
     small = "small"
+    medium = "medium"
+    large = "large"
+
+
+def _date_option(name: str, value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value is not None else None
+    except ValueError as e:
+        raise UsageError(f"{name} must be YYYY-MM-DD, not {value!r}") from e
 
 
 @app.command()
@@ -77,24 +86,41 @@ def generate(
     scale: Annotated[Scale, typer.Option(help="Data volume")] = Scale.small,
     seed: Annotated[int, typer.Option(help="Same seed, same bytes")] = 7,
     out: Annotated[Path | None, typer.Option(help="Output folder [default: the lakehouse home]")] = None,
-    start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD")] = "2025-01-01",
-    days: Annotated[int | None, typer.Option(min=1, help="Number of days [default: the scale's]")] = None,
+    start: Annotated[str, typer.Option(help="First day of the period, YYYY-MM-DD")] = "2025-01-01",
+    days: Annotated[int | None, typer.Option(min=1, help="Days in the period [default: the scale's]")] = None,
+    day: Annotated[
+        str | None, typer.Option(help="Write only the files that land on this day (an incremental batch)")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Processes [default: one per core]")] = None,
 ) -> None:
     """Write synthetic raw exports of a multi-site gym into <out>/landing, and the truth into <out>/_truth."""
+    from data_gen.generate import default_workers
     from data_gen.generate import generate as run_generator
 
-    try:
-        first_day = date.fromisoformat(start)
-    except ValueError as e:
-        raise UsageError(f"--start must be YYYY-MM-DD, not {start!r}") from e
+    first_day, only_day = _date_option("--start", start), _date_option("--day", day)
     target = (out or ctx.obj.home).resolve()
-    typer.echo(f"generating {scale.value} data (seed {seed}) into {target}/landing")
-    summary = run_generator(target, scale.value, seed, first_day, days, progress=lambda m: typer.echo(f"  {m}"))
-    defects = ", ".join(f"{k} {v}" for k, v in summary.defects.items()) or "none"
+    what = f"the batch landing on {only_day}" if only_day else f"{scale.value} data"
+    typer.echo(f"generating {what} (seed {seed}) into {target}/landing")
+    try:
+        summary = run_generator(
+            target,
+            scale.value,
+            seed,
+            first_day,
+            days,
+            day=only_day,
+            workers=workers or default_workers(),
+            progress=lambda m: typer.echo(f"  {m}"),
+        )
+    except ValueError as e:
+        raise UsageError(str(e)) from e
     typer.echo(
-        f"wrote {summary.files} files over {summary.days} days: {summary.members:,} members, "
-        f"{summary.checkins:,} check-ins; injected defects: {defects} ({summary.seconds:.1f}s)"
+        f"wrote {summary.files} files covering {summary.days} days: {summary.members:,} members, "
+        f"{summary.events:,} records ({summary.events / max(summary.seconds, 1e-9):,.0f}/s, {summary.seconds:.1f}s)"
     )
+    for source, n in summary.records.items():
+        defects = ", ".join(f"{k} {v}" for k, v in summary.defects.get(source, {}).items()) or "-"
+        typer.echo(f"  {source:<20} {n:>12,} records   defects: {defects}")
 
 
 @app.command()

@@ -25,7 +25,7 @@ from silver._parsing import text, to_date, to_decimal, to_timestamp
 
 PLANS = ("basic", "plus", "elite")
 BILLING_PERIODS = ("monthly", "annual")
-STATUSES = ("active", "cancelled")
+STATUSES = ("active", "frozen", "cancelled")
 
 INPUTS = ("bronze.members_raw",)
 
@@ -39,7 +39,7 @@ CONTRACT = TableContract(
         Column("billing_period", STRING, "monthly or annual", nullable=False),
         Column("monthly_fee", decimal(8, 2), "Fee per month in USD", nullable=False),
         Column("join_date", DATE, "Date the membership started", nullable=False),
-        Column("status", STRING, "active or cancelled", nullable=False),
+        Column("status", STRING, "active, frozen or cancelled", nullable=False),
         Column("cancel_date", DATE, "Date the membership ended; NULL while active"),
         Column("exported_at", TIMESTAMP, "When the studio system exported this state (UTC)", nullable=False),
         SOURCE_FILE,
