@@ -197,6 +197,14 @@ def generate(
     days = days or SCALES[scale].days
     if day is not None and not start <= day < start + timedelta(days=days):
         raise ValueError(f"--day {day} is outside the period {start} .. {start + timedelta(days=days - 1)}")
+    report = out / "_truth" / "defects.json"
+    period = {"seed": seed, "scale": scale, "start": start.isoformat(), "days": days}
+    earlier = json.loads(report.read_text()) if report.exists() else None
+    if earlier is not None and {k: earlier.get(k) for k in period} != period:
+        raise ValueError(
+            f"{out} holds another data set ({', '.join(f'{k}={earlier.get(k)}' for k in period)}); "
+            "write into an empty folder, or generate with the same settings"
+        )
     global _PLAN
     _PLAN = plan = _plan(seed, scale, start, days, out / "landing")
     jobs = list(_jobs(plan, day))
@@ -207,7 +215,8 @@ def generate(
         found += result.defects
         if progress and n % 30 == 0:
             progress(f"{n}/{len(jobs)} days, {sum(records.values()):,} records")
-    _write_truth(out / "_truth", plan, found, {plan.path(SOURCES[i], d) for d, w in jobs for i in w})
+    files_written = {plan.path(SOURCES[i], d) for d, w in jobs for i in w}
+    _write_truth(out / "_truth", plan, period, found, earlier, files_written)
     return GenerateSummary(
         out=out,
         days=len(jobs),
@@ -240,7 +249,9 @@ def _counts(defects: list[dict]) -> dict[str, dict[str, int]]:
     return {s: dict(sorted(c.items())) for s, c in sorted(counts.items())}
 
 
-def _write_truth(truth: Path, plan: Plan, found: list[dict], files: set[str]) -> None:
+def _write_truth(
+    truth: Path, plan: Plan, period: dict, found: list[dict], earlier: dict | None, files: set[str]
+) -> None:
     truth.mkdir(parents=True, exist_ok=True)
     m, end = plan.members, plan.end.toordinal()
     with (truth / "members.csv").open("w", newline="", encoding="utf-8") as f:
@@ -251,17 +262,7 @@ def _write_truth(truth: Path, plan: Plan, found: list[dict], files: set[str]) ->
             joined = date.fromordinal(int(m.join[i])).isoformat()
             writer.writerow([m.member_id[i], joined, churn, f"{m.visits_per_week[i]:.4f}", f"{m.monthly_churn[i]:.4f}"])
     # A day's batch adds its defects to those of the batches before it; a backfill replaces them all.
-    report_path = truth / "defects.json"
-    period = {"seed": plan.seed, "scale": plan.scale, "start": plan.start.isoformat(), "days": plan.days}
-    kept: list[dict] = []
-    if report_path.exists():
-        earlier = json.loads(report_path.read_text())
-        if {k: earlier.get(k) for k in period} != period:
-            raise ValueError(
-                f"{report_path} describes another data set ({', '.join(f'{k}={earlier.get(k)}' for k in period)}); "
-                "write into an empty folder"
-            )
-        kept = [d for d in earlier["defects"] if d["file"] not in files]
+    kept = [d for d in earlier["defects"] if d["file"] not in files] if earlier else []
     defects = sorted(kept + found, key=lambda d: (d["file"], d["line"] or 0, d["kind"]))
     report = {
         **period,
@@ -269,4 +270,4 @@ def _write_truth(truth: Path, plan: Plan, found: list[dict], files: set[str]) ->
         "counts": _counts(defects),
         "defects": defects,
     }
-    _write(report_path, (json.dumps(report, indent=1) + "\n").encode())
+    _write(truth / "defects.json", (json.dumps(report, indent=1) + "\n").encode())

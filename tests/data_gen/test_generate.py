@@ -1,19 +1,22 @@
 """The generator's promises, checked by reading its files independently of the pipeline."""
 
-import csv
+from __future__ import annotations
+
 import hashlib
 import json
-from collections import Counter
-from datetime import datetime
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from data_gen.generate import generate
-from data_gen.population import LOCATIONS
+from tests.data_gen.reader import FITBIT, LOCAL, Landing
+
+SEED = 11
 
 
-def _tree_digest(root: Path) -> dict[str, str]:
+def tree_digest(root: Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in root.rglob("*")
@@ -24,96 +27,186 @@ def _tree_digest(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("tiny")
-    generate(out, "tiny", seed=11, days=42)
+    generate(out, "tiny", seed=SEED, days=21)
     return out
 
 
-def test_same_seed_same_bytes_and_another_seed_other_bytes(tiny, tmp_path):
-    generate(tmp_path / "again", "tiny", seed=11, days=42)
-    generate(tmp_path / "other", "tiny", seed=12, days=42)
-    assert _tree_digest(tmp_path / "again") == _tree_digest(tiny)
-    assert _tree_digest(tmp_path / "other") != _tree_digest(tiny)
+@pytest.fixture(scope="module")
+def quarter(tmp_path_factory) -> Landing:
+    """Four months of the small gym: enough members and days for rates and seasonality."""
+    out = tmp_path_factory.mktemp("small")
+    generate(out, "small", seed=5, days=120)
+    return Landing(out / "landing")
 
 
-def _is_local_time(text: str) -> bool:
-    try:
-        datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
-    except (TypeError, ValueError):
-        return False
-    return True
+def truth(out: Path) -> dict:
+    return json.loads((out / "_truth" / "defects.json").read_text())
 
 
-def _defects_found_by_reading(landing: Path) -> set[tuple[str, str, int]]:
-    """(kind, file, line) of every defect, found by reading the exports the way a careful analyst would."""
-    found = set()
-    for path in sorted(landing.glob("checkins/*/*.json")):
-        file = path.relative_to(landing).as_posix()
-        seen = set()
-        for number, line in enumerate(path.read_text().splitlines(), start=1):
-            if line in seen:
-                found.add(("checkin_duplicate", file, number))
-                continue
-            seen.add(line)
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                found.add(("checkin_malformed_json", file, number))
-                continue
-            if record["member_id"] is None:
-                found.add(("checkin_missing_member", file, number))
-            elif not _is_local_time(record["checkin_time"]):
-                found.add(("checkin_bad_timestamp", file, number))
-    for path in sorted(landing.glob("members/*/*.csv")):
-        file = path.relative_to(landing).as_posix()
-        header, *rows = list(csv.reader(path.open()))
-        for number, row in enumerate(rows, start=2):
-            if len(row) != len(header):
-                found.add(("member_wrong_field_count", file, number))
-            elif not row[header.index("join_date")][:4].isdigit():
-                found.add(("member_bad_join_date", file, number))
-    return found
+def test_same_seed_same_bytes_another_seed_other_bytes(tiny, tmp_path):
+    generate(tmp_path / "again", "tiny", seed=SEED, days=21, workers=2)  # parallel writes the same bytes
+    generate(tmp_path / "other", "tiny", seed=SEED + 1, days=21)
+    assert tree_digest(tmp_path / "again") == tree_digest(tiny)
+    assert tree_digest(tmp_path / "other") != tree_digest(tiny)
 
 
-def test_truth_lists_exactly_the_defects_in_the_files(tiny):
-    truth = json.loads((tiny / "_truth" / "defects.json").read_text())
-    recorded = {(d["kind"], d["file"], d["line"]) for d in truth["defects"]}
-    assert recorded == _defects_found_by_reading(tiny / "landing")
-    assert truth["counts"] == dict(Counter(kind for kind, _, _ in recorded))
-    assert set(truth["counts"]) == {k for k in truth["rates"]}  # tiny's rates make every kind appear
+def test_truth_lists_exactly_the_defects_an_independent_reader_finds(tiny):
+    recorded = {(d["source"], d["kind"], d["file"], d["line"]) for d in truth(tiny)["defects"]}
+    in_files = {d for d in recorded if d[1] != "late_file"}
+    assert Landing(tiny / "landing").defects() == in_files
+    counts = Counter((source, kind) for source, kind, _, _ in recorded)
+    assert {(s, k): n for s, kinds in truth(tiny)["counts"].items() for k, n in kinds.items()} == counts
 
 
-def _clean_checkins(landing: Path) -> list[dict]:
-    records = []
-    for path in sorted(landing.glob("checkins/*/*.json")):
-        for line in path.read_text().splitlines():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if record["member_id"] and _is_local_time(record["checkin_time"]):
-                records.append(record)
-    return records
+def test_tiny_holds_every_kind_of_defect(tiny):
+    kinds = {d["kind"] for d in truth(tiny)["defects"]}
+    assert kinds == set(truth(tiny)["rates"])
 
 
-def test_checkins_peak_at_the_morning_and_evening_rush(tiny):
-    hours = Counter(int(r["checkin_time"][11:13]) for r in _clean_checkins(tiny / "landing"))
-    top_four = {hour for hour, _ in hours.most_common(4)}
-    assert top_four <= {6, 7, 17, 18}, hours.most_common(6)
+def test_a_damaged_value_is_recorded_with_its_clean_value(tiny):
+    for d in truth(tiny)["defects"]:
+        if d["kind"] == "bad_timestamp" and d["source"] == "checkins":
+            assert datetime.strptime(d["was"], LOCAL)
+        if d["kind"] == "sku_variant":
+            assert d["was"] in Landing(tiny / "landing").catalog_names() and d["field"] == "item_name"
+
+
+def test_day_batches_add_up_to_the_backfill_and_late_files_land_on_their_day(tmp_path):
+    days, start = 9, date(2025, 1, 1)
+    generate(tmp_path / "backfill", "tiny", seed=SEED, days=days)
+    incremental = tmp_path / "incremental"
+    first_seen: dict[str, date] = {}
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        generate(incremental, "tiny", seed=SEED, days=days, day=day)
+        for path in tree_digest(incremental / "landing"):
+            first_seen.setdefault(path, day)
+    assert tree_digest(incremental) == tree_digest(tmp_path / "backfill")
+
+    late = [d for d in truth(incremental)["defects"] if d["kind"] == "late_file"]
+    assert late, "tiny makes every source that can be late late on its first day"
+    for d in late:
+        covered = date.fromisoformat(d["file"].split("/")[1])
+        assert first_seen[d["file"]] == date.fromisoformat(d["arrives"]) > covered
+    on_time = [p for p in first_seen if p not in {d["file"] for d in late}]
+    assert all(first_seen[p] == date.fromisoformat(p.split("/")[1]) for p in on_time)
+
+
+def test_a_day_outside_the_period_or_another_data_set_is_refused(tiny, tmp_path):
+    with pytest.raises(ValueError, match="outside the period"):
+        generate(tmp_path, "tiny", seed=SEED, days=21, day=date(2026, 1, 1))
+    with pytest.raises(ValueError, match="holds another data set"):
+        generate(tiny, "tiny", seed=SEED + 1, days=21, day=date(2025, 1, 2))
+    with pytest.raises(ValueError, match="unknown scale 'huge'"):
+        generate(tmp_path, "huge")
+
+
+def test_checkins_peak_at_the_morning_and_evening_rush(quarter):
+    hours = Counter(int(r["checkin_time"][11:13]) for r in quarter.clean("checkins"))
+    assert {hour for hour, _ in hours.most_common(4)} <= {6, 7, 17, 18}, hours.most_common(6)
     assert sum(hours[h] for h in range(0, 5)) == 0  # closed at night
 
 
-def test_clean_checkins_name_exported_members_and_known_sites(tiny):
-    landing = tiny / "landing"
-    members = set()
-    for path in landing.glob("members/*/*.csv"):
-        members |= {row["member_id"] for row in csv.DictReader(path.open())}
-    sites = {loc.location_id: loc.timezone for loc in LOCATIONS}
-    checkins = _clean_checkins(landing)
-    assert checkins
-    assert {r["member_id"] for r in checkins} <= members
-    assert all(sites[r["location_id"]] == r["site_timezone"] for r in checkins)
+def test_visits_follow_the_week_and_joins_the_january_rush(quarter):
+    weekdays = Counter(datetime.strptime(r["checkin_time"], LOCAL).weekday() for r in quarter.clean("checkins"))
+    assert weekdays[0] > weekdays[4] > weekdays[6]  # Monday busiest, Sunday quietest
+    joins = Counter(
+        r["join_date"][:7] for r in quarter.clean("members") if r["join_date"] >= "2025-01-01" and r["status"]
+    )
+    assert joins["2025-01"] > 1.4 * joins["2025-04"]
 
 
-def test_unknown_scale_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="unknown scale 'huge'"):
-        generate(tmp_path, "huge")
+def _final_members(landing: Landing) -> dict[str, dict]:
+    latest: dict[str, dict] = {}
+    for r in landing.clean("members"):
+        if r["exported_at"] >= latest.get(r["member_id"], {}).get("exported_at", ""):
+            latest[r["member_id"]] = r
+    return latest
+
+
+def test_monthly_churn_is_between_2_and_6_percent(quarter):
+    members = _final_members(quarter).values()
+    for month in ("2025-01", "2025-02", "2025-03"):
+        first = f"{month}-01"
+        on_books = [
+            m for m in members if m["join_date"] < first and (not m["cancel_date"] or m["cancel_date"] >= first)
+        ]
+        churned = [m for m in on_books if m["cancel_date"].startswith(month)]
+        assert 0.02 <= len(churned) / len(on_books) <= 0.06, (month, len(churned), len(on_books))
+
+
+def test_no_show_rate_is_between_8_and_20_percent_and_classes_respect_capacity(quarter):
+    outcome = {r["booking_id"]: r for r in quarter.clean("attendance") if r["status"] != "booked"}
+    statuses = Counter(r["status"] for r in outcome.values())
+    booked = statuses["attended"] + statuses["no_show"] + statuses["late_cancel"]
+    assert 0.08 <= statuses["no_show"] / booked <= 0.20, statuses
+    assert statuses["waitlist"] > 0 and statuses["late_cancel"] > 0
+    capacity = {r["session_id"]: int(r["capacity"]) for r in quarter.clean("class_schedule")}
+    attended = Counter(r["session_id"] for r in outcome.values() if r["status"] == "attended")
+    assert all(n <= capacity[s] for s, n in attended.items())
+
+
+def test_members_visit_less_in_the_weeks_before_they_cancel(quarter):
+    cancelled = {
+        m["member_id"]: date.fromisoformat(m["cancel_date"])
+        for m in _final_members(quarter).values()
+        if m["cancel_date"] and m["cancel_date"] >= "2025-04-01"
+    }
+    near, far = 0, 0
+    for r in quarter.clean("checkins"):
+        if r["member_id"] in cancelled:
+            before = (cancelled[r["member_id"]] - datetime.strptime(r["checkin_time"], LOCAL).date()).days
+            near += 0 < before <= 30
+            far += 60 < before <= 90
+    assert near < 0.7 * far, (near, far)
+
+
+def test_clean_records_are_referentially_intact(quarter):
+    members = quarter.member_ids()
+    sites = {r["location_id"] for r in quarter.clean("locations")}
+    instructors = {r["instructor_id"] for r in quarter.clean("instructors")}
+    sessions = {r["session_id"]: r for r in quarter.clean("class_schedule")}
+    assert {r["instructor_id"] for r in sessions.values()} <= instructors
+    for source in ("checkins", "attendance", "facility_usage", "equipment_sessions", "app_events", "workouts"):
+        rows = quarter.clean(source)
+        assert rows and {r["member_id"] for r in rows} <= members, source
+    for source in ("checkins", "retail", "facility_usage", "class_schedule"):
+        assert {r["location_id"] for r in quarter.clean(source)} <= sites, source
+    for r in quarter.clean("attendance"):
+        session = sessions[r["session_id"]]
+        assert (r["instructor_id"], r["class_type"]) == (session["instructor_id"], session["class_type"])
+    assert {r["item_name"] for r in quarter.clean("retail")} <= quarter.catalog_names()
+
+
+def test_wearable_minutes_cover_whole_days_of_known_devices_in_the_fitbit_format(tiny):
+    # Tiny data: minute rows are the bulk of any data set, and three weeks of them show every rule.
+    landing = Landing(tiny / "landing")
+    rows = landing.clean("wearables")
+    assert all(datetime.strptime(r["ActivityMinute"], FITBIT) for r in rows)
+    defects = landing.source_defects("wearables")
+    resent = {(f, n) for _, kind, f, n in defects if kind == "duplicate"}
+    truncated = {f for _, kind, f, _ in defects if kind == "truncated_file"}
+    per_device_day = Counter((f, r["Id"]) for f, n, r, _ in landing.records("wearables") if r and (f, n) not in resent)
+    # A synced day has every minute, but for the one cut off at the end of a truncated file.
+    assert per_device_day and set(per_device_day.values()) <= {1439, 1440}
+    assert {f for (f, _), n in per_device_day.items() if n == 1439} <= truncated
+    assert {r["SleepValue"] for r in rows} == {"", "1", "2", "3"}
+    devices = {r["wearable_device_id"] for r in landing.clean("members")} - {""}
+    assert {device for _, device in per_device_day} <= devices
+
+
+def test_workouts_mix_runs_and_mislabelled_walks(quarter):
+    kinds: dict[str, str] = {}
+    for path in sorted((quarter.root.parent / "_truth" / "workouts").glob("*.csv")):
+        for line in path.read_text().splitlines()[1:]:
+            workout_id, _, kind = line.split(",")
+            kinds[workout_id] = kind
+    labels = defaultdict(Counter)
+    for r in quarter.clean("workouts"):
+        labels[kinds[r["Link"].rsplit("/", 1)[1]]][r["Activity Type"]] += 1
+    assert labels["walk"]["Run"] > 0 and labels["walk"]["Walk"] > 0  # some dog walks are logged as runs
+    assert set(labels["real_run"]) == {"Run"} and labels["mixed"] and labels["outlier"]
+    paces = defaultdict(list)
+    for r in quarter.clean("workouts"):
+        paces[kinds[r["Link"].rsplit("/", 1)[1]]].append(float(r["Avg Pace (min/mi)"]))
+    assert max(paces["real_run"]) < min(paces["walk"]) + 8 and sum(paces["walk"]) / len(paces["walk"]) > 15
