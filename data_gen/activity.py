@@ -219,8 +219,8 @@ def _facility(rng: np.random.Generator, world: World, visits: Visits) -> Facilit
 
 
 def _machines(rng: np.random.Generator, visits: Visits) -> MachineSessions:
-    users = np.flatnonzero(rng.random(len(visits)) < 0.55)
-    per_visit = rng.integers(1, 4, len(users))
+    users = np.flatnonzero(rng.random(len(visits)) < 0.4)
+    per_visit = rng.integers(1, 3, len(users))
     who = np.repeat(users, per_visit)
     n = len(who)
     machine = rng.integers(0, len(MACHINES), n)

@@ -42,7 +42,9 @@ class Scale:
     members: int
     locations: int
     days: int
-    wearable_panel: int  # members whose device shares minute-level data
+    # Members whose device shares minute-level data: a research panel, as in the public Fitbit data set
+    # (33 people). Every device minute is a row, so this is a small number at every scale.
+    wearable_panel: int
     defects: DefectRates = field(default_factory=DefectRates)
     # Put at least one defect of every kind into the first day's exports, so small tests see them all.
     every_defect_on_day_one: bool = False
@@ -50,11 +52,11 @@ class Scale:
 
 SCALES = {
     "tiny": Scale(
-        members=60, locations=3, days=14, wearable_panel=3, defects=DefectRates.all(0.03), every_defect_on_day_one=True
+        members=60, locations=3, days=14, wearable_panel=2, defects=DefectRates.all(0.03), every_defect_on_day_one=True
     ),
-    "small": Scale(members=2_000, locations=4, days=365, wearable_panel=3),
-    "medium": Scale(members=20_000, locations=5, days=730, wearable_panel=12),
-    "large": Scale(members=200_000, locations=5, days=730, wearable_panel=40),
+    "small": Scale(members=2_000, locations=4, days=365, wearable_panel=2),
+    "medium": Scale(members=20_000, locations=5, days=730, wearable_panel=4),
+    "large": Scale(members=200_000, locations=5, days=730, wearable_panel=10),
 }
 
 

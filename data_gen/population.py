@@ -200,7 +200,7 @@ def make_members(
         monthly_churn=churn,
         class_affinity=np.clip(rng.beta(2, 3, n), 0.02, 0.9),
         retail_propensity=np.clip(rng.beta(1.5, 6, n), 0.01, 0.6),
-        app_events_per_day=np.where(rng.random(n) < APP_SHARE, rng.gamma(2.0, 0.25, n), 0.0),
+        app_events_per_day=np.where(rng.random(n) < APP_SHARE, rng.gamma(2.0, 0.12, n), 0.0),
         wearable_id=np.where(wearable, 1_500_000_000 + rng.choice(8_000_000_000, size=n, replace=False), 0),
         runs_per_week=np.where(rng.random(n) < RUNNER_SHARE, np.clip(rng.gamma(2.5, 0.8, n), 0.3, 6), 0.0),
         change_day=change_day,
