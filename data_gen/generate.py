@@ -155,9 +155,7 @@ def _write_day(job: tuple[date, tuple[int, ...]]) -> DayResult:
         _write(plan.landing / file, render(source.export, rows, rng, plan.spec.defects, log, file, at_least))
         if rows.truth is not None:
             header, lines = csv_lines(rows.truth)
-            _write(
-                plan.landing.parent / "_truth" / name / f"{day.isoformat()}.csv", to_bytes(lines.to_pylist(), header)
-            )
+            _write(plan.landing.parent / "_truth" / name / f"{day.isoformat()}.csv", to_bytes(lines, header))
         records[name] = len(rows)
     return DayResult(len(wanted), records, log.found)
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from data_gen import text
 from data_gen.defects import DefectLog, DefectRates, SourceDefects, cut, last_separator, pick
@@ -74,22 +75,29 @@ def render(
         header, body = text.csv_lines(columns)
     else:
         header, body = None, text.json_lines(columns, export.numeric)
-    lines = body.to_pylist()
+    # Line damage touches a few lines: fix those in Python, keep the rest in Arrow.
+    damaged: dict[int, str] = {}
     for i in picks.get("malformed_json", ()):
-        lines[i] = cut(lines[i], rng, csv=False)
+        damaged[int(i)] = cut(body[int(i)].as_py(), rng, csv=False)
     for i in picks.get("wrong_field_count", ()):
-        lines[i] = lines[i][: last_separator(lines[i])]
+        line = body[int(i)].as_py()
+        damaged[int(i)] = line[: last_separator(line)]
+    if damaged:
+        mask = np.zeros(n, dtype=bool)
+        mask[list(damaged)] = True
+        body = pc.replace_with_mask(body, pa.array(mask), pa.array([damaged[i] for i in sorted(damaged)]))
 
     for kind, positions in picks.items():
         name = kinds.values[kind][0] if kind in kinds.values else None
         for copy, i in enumerate(positions):
             # A re-sent copy sits after the originals, in the order the copies were appended.
             line = offset + eligible + copy + 1 if kind == "duplicate" else offset + int(i) + 1
-            damaged = {"field": name, "was": was[kind, i]} if name else {}
-            log.add(export.source, kind, file, line, records.key(i), **damaged)
-    copies = [lines[i] for i in picks.get("duplicate", ())]
-    lines = lines[:eligible] + copies + lines[eligible:]
+            value = {"field": name, "was": was[kind, i]} if name else {}
+            log.add(export.source, kind, file, line, records.key(i), **value)
+    copies = body.take(pa.array(picks.get("duplicate", np.array([], dtype=np.int64)), pa.int64()))
+    lines = pa.concat_arrays([body.slice(0, eligible), copies, body.slice(eligible)])
     if truncated:
-        lines[-1] = cut(lines[-1], rng, csv)
+        last = pa.array([cut(lines[len(lines) - 1].as_py(), rng, csv)])
+        lines = pa.concat_arrays([lines.slice(0, len(lines) - 1), last])
         log.add(export.source, "truncated_file", file, offset + len(lines), records.key(n - 1))
     return text.to_bytes(lines, header, final_newline=not truncated)
