@@ -56,7 +56,7 @@ def _files_in_bronze(lh: Lakehouse, table: TableContract) -> DataFrame:
 def ledger_unrecorded_files(lh: Lakehouse, table: TableContract) -> int:
     """Write the ledger rows a killed run did not get to write; returns how many files that was."""
     missing = _files_in_bronze(lh, table).join(_ledger(lh, table), "source_file", "left_anti")
-    rows = missing.collect()
+    rows = missing.select(*CONTRACT.column_names).collect()  # a join puts its key column first
     if rows:
         io.write(lh, CONTRACT, lh.spark.createDataFrame(rows, CONTRACT.spark_schema), "append")
     return len(rows)
