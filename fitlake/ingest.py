@@ -82,6 +82,7 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step) -> None:
     lines = read_lines(lh.spark, landing, new, source.format)
     batch = module.transform(lines, run_id, now).repartition(partitions_for(landing, new))
     io.write(lh, contract, batch, "append")
+    step.progress(f"appended {len(new)} files to Bronze; recording them in the ledger")
     appended = lh.read(contract).filter(F.col("_batch_id") == run_id).groupBy("_source_file").count().collect()
     # A retry within one run may find files of an earlier attempt under the same batch id: count only these.
     per_file = {f: n for f, n in appended if f in new}
