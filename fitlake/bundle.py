@@ -108,7 +108,9 @@ def load(root: Path, target: str, overrides: Mapping[str, str] | None = None) ->
     target_config = targets[target] or {}
     if "resources" in target_config:
         raise UsageError(f"target {target!r} overrides resources, which fitlake deploy does not support")
-    name = config["bundle"]["name"]
+    name = (config.get("bundle") or {}).get("name")
+    if not name:
+        raise UsageError(f"{BUNDLE_FILE} must set bundle.name")
     lookup: dict[str, str] = {"bundle.name": name, "bundle.target": target}
     lookup.update(_variables(config, target_config, overrides or {}))
     workspace = {**(config.get("workspace") or {}), **(target_config.get("workspace") or {})}
