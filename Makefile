@@ -32,7 +32,16 @@ run: $(VENV)/.installed
 	$(BIN)/fitlake generate --scale $(SCALE) --seed $(SEED)
 	$(BIN)/fitlake run
 
-test: $(VENV)/.installed-dev
+# checkov pins packaging and ships its own `hcl2` module (bc-python-hcl2), which clashes with python-hcl2
+# in .venv; so it gets a virtualenv of its own, made once (about 30 s), used by tests/terraform.
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV    := .venv-checkov
+
+$(CHECKOV_VENV)/bin/checkov:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet checkov==$(CHECKOV_VERSION)
+
+test: $(VENV)/.installed-dev $(CHECKOV_VENV)/bin/checkov
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -57,12 +57,12 @@ class Lakehouse:
     def table_name(self, table: TableContract | str) -> str:
         name = table.name if isinstance(table, TableContract) else table
         schema, _, short = name.partition(".")
-        return f"{quote(self.catalog)}.{quote(schema)}.{quote(short)}"
+        return f"{quote(self.catalog)}.{quote(self.settings.schema(schema))}.{quote(short)}"
 
     def location(self, contract: TableContract) -> Path | None:
         if self.persistent_catalog:
             return None
-        return self.settings.tables_root / contract.schema / contract.table
+        return self.settings.tables_root / self.settings.schema(contract.schema) / contract.table
 
     def read(self, table: TableContract | str) -> DataFrame:
         return self.spark.table(self.table_name(table))
@@ -72,7 +72,7 @@ class Lakehouse:
 
     def _ensure_schema(self, schema: str) -> None:
         if not self.persistent_catalog:  # Unity Catalog schemas are provisioned by terraform/
-            self.spark.sql(f"CREATE SCHEMA IF NOT EXISTS {quote(self.catalog)}.{quote(schema)}")
+            self.spark.sql(f"CREATE SCHEMA IF NOT EXISTS {quote(self.catalog)}.{quote(self.settings.schema(schema))}")
 
     def ensure_table(self, contract: TableContract) -> None:
         """Create the table from its contract's DDL, or check that the existing one still matches."""
@@ -109,7 +109,11 @@ class Lakehouse:
             return []
         contracts = registry.contracts()
         registered = []
-        for name, path in delta_tables_on_disk(self.settings.tables_root):
+        prefix = self.settings.schema_prefix
+        for folder_name, path in delta_tables_on_disk(self.settings.tables_root):
+            if not folder_name.startswith(prefix):
+                continue  # another copy of the layers in this catalog
+            name = folder_name.removeprefix(prefix)
             self._ensure_schema(name.split(".")[0])
             contract = contracts.get(name)
             if (

@@ -37,8 +37,11 @@ def options(
     engine: Annotated[
         str | None, typer.Option(help=f"{' | '.join(ENGINES)} [env FITLAKE_ENGINE, default sail]")
     ] = None,
+    schema_prefix: Annotated[
+        str | None, typer.Option(help="Put before every schema name [env FITLAKE_SCHEMA_PREFIX, default none]")
+    ] = None,
 ) -> None:
-    ctx.obj = Settings.resolve(home, catalog, engine)
+    ctx.obj = Settings.resolve(home, catalog, engine, schema_prefix)
 
 
 class Format(StrEnum):
@@ -157,18 +160,18 @@ def run(
 
 
 def _print_summary(lh, log, seconds: float) -> None:
-    built = [s for s in log.steps if s.status == "ok"]
+    ok = [s for s in log.steps if s.status == "ok"]
     failed = [s for s in log.steps if s.status != "ok"]
-    typer.echo(f"\nsummary: {len(built)} tables built, {len(failed)} failed, {seconds:.1f}s in all")
-    for s in built:
+    typer.echo(f"\nsummary: {len(ok)} steps ok, {len(failed)} failed, {seconds:.1f}s in all")
+    for s in ok:
         total = lh.read(s.table_name).count()
-        typer.echo(f"  {s.table_name:<34} {total:>12,} rows   {s.seconds:6.2f}s")
+        typer.echo(f"  {s.task:<15} {s.table_name:<34} {total:>12,} rows   {s.seconds:6.2f}s")
 
 
 @app.command()
 def task(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="ingest_bronze | build_silver | build_gold")],
+    name: Annotated[str, typer.Argument(help="A task of fitlake.tasks.TASKS, e.g. build_silver")],
     run_id: Annotated[str | None, typer.Option(help="Run id to log under (a Databricks job passes its own)")] = None,
 ) -> None:
     """Run one workflow task: the entry point each Databricks job task calls."""
@@ -180,6 +183,37 @@ def task(
         raise UsageError(f"no task {name!r}: choose one of {', '.join(TASKS)}")
     with open_lakehouse(ctx.obj) as lh:
         TASKS[name](TaskContext(lh, RunLog(lh, run_id or new_run_id())))
+
+
+def _parse_vars(pairs: list[str]) -> dict[str, str]:
+    parsed = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--var takes name=value, not {pair!r}")
+        parsed[name] = value
+    return parsed
+
+
+@app.command()
+def deploy(
+    target: Annotated[str, typer.Option(help="Bundle target in databricks.yml")] = "dev",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the jobs' settings as JSON; no credentials")
+    ] = False,
+    var: Annotated[list[str] | None, typer.Option("--var", help="Set a bundle variable: name=value")] = None,
+) -> None:
+    """Build the wheel and create or update the bundle's jobs in a Databricks workspace (databricks-sdk)."""
+    from fitlake import bundle as bundles
+    from fitlake import deploy as deployer
+    from workflows import BUNDLE_ROOT
+
+    loaded = bundles.load(BUNDLE_ROOT, target, _parse_vars(var or []))
+    if dry_run:
+        # A JSON list, one JobSettings object per job, exactly what jobs/create and jobs/reset receive.
+        typer.echo(json.dumps(deployer.job_settings(loaded), indent=2))
+        return
+    deployer.deploy(loaded, deployer.workspace_client(), echo=typer.echo)
 
 
 @app.command()

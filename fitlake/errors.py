@@ -33,3 +33,7 @@ class ReconciliationError(FitlakeError):
 
 class TaskFailed(FitlakeError):
     pass
+
+
+class DeployError(FitlakeError):
+    """The workspace refused a deployment step, or could not be reached with the credentials given."""

@@ -112,6 +112,28 @@ def failure_counts(df: DataFrame, expectations: Iterable[Expectation]) -> dict[s
     return {e.rule: row[f"rule_{i}"] or 0 for i, e in enumerate(expectations)}
 
 
+def rows_sharing_a_key(df: DataFrame, keys: Iterable[str]) -> int:
+    """Rows whose key another row also has: 0 when the keys are unique (and for a table without keys)."""
+    keys = list(keys)
+    if not keys:
+        return 0
+    shared = df.groupBy(*keys).count().filter("count > 1").agg(F.sum("count")).first()[0]
+    return shared or 0
+
+
+def broken_rules(df: DataFrame, contract: TableContract) -> dict[str, int]:
+    """Rows breaking each of the contract's error-level row rules and its key uniqueness; only rules broken."""
+    rules = [e for e in contract.row_expectations if e.level == "error"]
+    counts = failure_counts(df, rules)
+    if contract.keys:
+        counts[f"unique({','.join(contract.keys)})"] = rows_sharing_a_key(df, contract.keys)
+    return {rule: n for rule, n in counts.items() if n}
+
+
+def describe_broken(table: str, broken: dict[str, int]) -> str:
+    return f"{table} breaks {', '.join(f'{rule} ({n} rows)' for rule, n in broken.items())}"
+
+
 @dataclass(frozen=True)
 class SplitCounts:
     rows_in: int

@@ -3,6 +3,7 @@
 FITLAKE_HOME     lakehouse folder (default ./lakehouse): landing files and, per catalog, Delta tables
 FITLAKE_CATALOG  Unity Catalog name used in three-part table names (default fitlake)
 FITLAKE_ENGINE   sail (embedded, default) | spark (classic JVM + delta-spark) | databricks
+FITLAKE_SCHEMA_PREFIX  put before every schema name (default none), so one catalog can hold several copies
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ class Settings:
     home: Path
     catalog: str = "fitlake"
     engine: Engine = "sail"
+    schema_prefix: str = ""
 
     def __post_init__(self) -> None:
+        if self.schema_prefix and not _IDENTIFIER.match(self.schema_prefix):
+            raise SettingsError(
+                f"schema prefix {self.schema_prefix!r} is not a valid identifier (lower case letters, digits, _)"
+            )
         if not _IDENTIFIER.match(self.catalog):
             raise SettingsError(
                 f"catalog name {self.catalog!r} is not a valid identifier (lower case letters, digits, _)"
@@ -35,13 +41,25 @@ class Settings:
             raise SettingsError(f"unknown engine {self.engine!r}: choose one of {', '.join(ENGINES)}")
 
     @classmethod
-    def resolve(cls, home: str | Path | None = None, catalog: str | None = None, engine: str | None = None) -> Settings:
+    def resolve(
+        cls,
+        home: str | Path | None = None,
+        catalog: str | None = None,
+        engine: str | None = None,
+        schema_prefix: str | None = None,
+    ) -> Settings:
         """Flags win over environment variables, which win over defaults."""
         home = home or os.environ.get("FITLAKE_HOME") or "lakehouse"
         catalog = catalog or os.environ.get("FITLAKE_CATALOG") or "fitlake"
         engine = engine or os.environ.get("FITLAKE_ENGINE") or "sail"
+        if schema_prefix is None:
+            schema_prefix = os.environ.get("FITLAKE_SCHEMA_PREFIX", "")
         # Spark and Delta need absolute locations; resolve once so every table agrees.
-        return cls(home=Path(home).expanduser().resolve(), catalog=catalog, engine=engine)  # type: ignore[arg-type]
+        return cls(Path(home).expanduser().resolve(), catalog, engine, schema_prefix)  # type: ignore[arg-type]
+
+    def schema(self, layer: str) -> str:
+        """The schema a layer's tables live in: the layer's name after the schema prefix."""
+        return self.schema_prefix + layer
 
     @property
     def landing(self) -> Path:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fitlake import io, quality
+from fitlake import io, quality, registry
 from fitlake.catalog import Lakehouse
 from fitlake.errors import ContractViolation, LandingEmpty, ReconciliationError
 from fitlake.ingest import ingest
@@ -92,17 +92,44 @@ def _build_aggregate(ctx: TaskContext, m: TableModule, step: Step) -> None:
     inputs = [ctx.lh.read(name) for name in m.inputs]
     step.rows_in = sum(df.count() for df in inputs)
     result = m.transform(*inputs)
-    broken = {rule: n for rule, n in quality.failure_counts(result, m.contract.row_expectations).items() if n}
+    broken = quality.broken_rules(result, m.contract)
     if broken:
-        raise ContractViolation(
-            f"{m.name} breaks expectations: {', '.join(f'{r} ({n} rows)' for r, n in broken.items())}"
-        )
+        raise ContractViolation(quality.describe_broken(m.name, broken))
     io.write(ctx.lh, m.contract, result, "overwrite")
     step.rows_out = ctx.lh.read(m.contract).count()
 
 
+def quality_checks(ctx: TaskContext) -> None:
+    """Check every written Silver table (quarantines too) against its contract's row rules and keys.
+
+    Silver quarantines rule breakers before writing, so a failure here means the table on disk is not
+    what build_silver wrote, or a transform lets through what its contract forbids. Every table is
+    checked, each as one run-log step, before the task fails naming all that broke.
+    """
+    failures = []
+    for contract in registry.contracts().values():
+        if contract.schema != "silver":
+            continue
+        try:
+            with ctx.log.step("quality_checks", contract.name) as step:
+                if not ctx.lh.exists(contract):
+                    raise ContractViolation(f"{contract.name} has not been built: run build_silver first")
+                table = ctx.lh.read(contract)
+                step.rows_in = table.count()
+                broken = quality.broken_rules(table, contract)
+                if broken:
+                    raise ContractViolation(quality.describe_broken(contract.name, broken))
+        except ContractViolation as e:
+            failures.append(str(e))
+    if failures:
+        raise ContractViolation("; ".join(failures))
+
+
+# A task a job YAML can name (the word after "task" in its parameters). Adding one is a function here
+# plus one task entry in workflows/*.job.yml.
 TASKS: dict[str, Callable[[TaskContext], None]] = {
     "ingest_bronze": ingest_bronze,
     "build_silver": build_silver,
+    "quality_checks": quality_checks,
     "build_gold": build_gold,
 }

@@ -1,10 +1,12 @@
-# The Unity Catalog layout the pipeline writes to: <catalog>.<bronze|silver|gold|ops>.<table>, plus the
-# volume that receives the source systems' exports (landing/) and is passed to jobs as --home.
+# The Unity Catalog layout the pipeline writes to: <catalog>.<prefix><bronze|silver|gold|ops>.<table>, plus
+# the volume that receives the source systems' exports (landing/) and is passed to jobs as --home.
 
 resource "databricks_catalog" "fitlake" {
   name         = var.catalog_name
   comment      = "FitLake lakehouse: gym, studio and connected-equipment data"
   storage_root = var.catalog_storage_root
+  # The storage root must be inside a registered external location before the catalog can use it.
+  depends_on = [databricks_external_location.fitlake]
 }
 
 locals {
@@ -19,7 +21,7 @@ locals {
 resource "databricks_schema" "layer" {
   for_each     = local.schemas
   catalog_name = databricks_catalog.fitlake.name
-  name         = each.key
+  name         = "${var.schema_prefix}${each.key}"
   comment      = each.value
 }
 

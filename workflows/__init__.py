@@ -3,3 +3,5 @@
 from pathlib import Path
 
 DAILY_JOB = Path(__file__).with_name("fitlake_daily.job.yml")
+# The source checkout holding databricks.yml, which includes the job files of this folder.
+BUNDLE_ROOT = Path(__file__).resolve().parent.parent

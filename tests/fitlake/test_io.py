@@ -106,3 +106,20 @@ def test_a_new_session_finds_the_tables_written_by_an_earlier_one(lakehouse):
     assert not lakehouse.exists(VISITS)
     assert lakehouse.register_existing() == ["silver.visits"]
     assert _table(lakehouse) == {("a", D1, 10)}
+
+
+def test_a_schema_prefix_keeps_a_second_copy_of_the_layers_apart(lakehouse):
+    from dataclasses import replace
+
+    dev = Lakehouse(lakehouse.spark, replace(lakehouse.settings, schema_prefix="dev_"), lakehouse.catalog)
+    io.write(dev, VISITS, _rows(dev, [("a", D1, 10)]), "append")
+    io.write(lakehouse, VISITS, _rows(lakehouse, [("b", D1, 20), ("c", D2, 30)]), "append")
+    try:
+        assert dev.table_name(VISITS) == "`fitlake`.`dev_silver`.`visits`"
+        assert {r.visit_id for r in dev.read(VISITS).collect()} == {"a"}
+        assert dev.location(VISITS) == lakehouse.settings.tables_root / "dev_silver" / "visits"
+        lakehouse.spark.sql(f"DROP TABLE {dev.table_name(VISITS)}")
+        assert dev.register_existing() == ["silver.visits"]  # only its own copy, under the layer's name
+        assert dev.read(VISITS).count() == 1
+    finally:
+        lakehouse.spark.sql(f"DROP TABLE IF EXISTS {dev.table_name(VISITS)}")

@@ -37,3 +37,11 @@ def test_catalog_must_be_an_identifier(catalog, tmp_path):
 def test_unknown_engine_is_refused_with_the_choices(tmp_path):
     with pytest.raises(SettingsError, match="sail, spark, databricks"):
         Settings(home=tmp_path, engine="duckdb")  # type: ignore[arg-type]
+
+
+def test_the_schema_prefix_comes_from_the_flag_or_the_environment_and_must_be_an_identifier(monkeypatch, tmp_path):
+    monkeypatch.setenv("FITLAKE_SCHEMA_PREFIX", "dev_")
+    assert Settings.resolve(home=tmp_path).schema("silver") == "dev_silver"
+    assert Settings.resolve(home=tmp_path, schema_prefix="").schema("silver") == "silver"
+    with pytest.raises(SettingsError, match="schema prefix 'Dev-' is not a valid identifier"):
+        Settings(home=tmp_path, schema_prefix="Dev-")

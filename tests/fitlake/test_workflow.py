@@ -4,8 +4,8 @@ import pytest
 import yaml
 
 from fitlake import workflow
-from fitlake.errors import TaskFailed, UsageError
-from fitlake.workflow import JobTask, load_job, plan, run_tasks
+from fitlake.errors import ContractViolation, TaskFailed, UsageError
+from fitlake.workflow import MAX_RETRY_WAIT_SECONDS, JobTask, load_job, plan, run_tasks
 from workflows import DAILY_JOB
 
 
@@ -14,8 +14,10 @@ def test_the_daily_job_runs_bronze_then_silver_then_gold():
     assert [(t.key, t.runs, t.depends_on) for t in tasks] == [
         ("ingest_bronze", "ingest_bronze", ()),
         ("build_silver", "build_silver", ("ingest_bronze",)),
-        ("build_gold", "build_gold", ("build_silver",)),
+        ("quality_checks", "quality_checks", ("build_silver",)),
+        ("build_gold", "build_gold", ("quality_checks",)),
     ]
+    assert all(t.max_retries >= 1 and t.min_retry_interval_millis > 0 for t in tasks)
 
 
 def test_every_databricks_task_calls_the_wheel_entry_point_with_its_own_task():
@@ -86,3 +88,52 @@ def test_a_job_file_naming_an_unknown_task_or_dependency_is_refused(tmp_path):
     ]  # fmt: skip
     with pytest.raises(UsageError, match="unknown tasks \\['ghost'\\]"):
         load_job(_job_file(tmp_path, bad_dep))
+
+
+def _flaky(monkeypatch, errors: list[Exception]) -> list[int]:
+    """Make task "t" raise each of `errors` in turn, then succeed; returns the list of attempts made."""
+    attempts = []
+
+    def task(ctx):
+        attempts.append(len(attempts) + 1)
+        if len(attempts) <= len(errors):
+            raise errors[len(attempts) - 1]
+
+    monkeypatch.setattr(workflow, "TASKS", {"t": task})
+    return attempts
+
+
+def test_a_transient_failure_is_retried_with_exponential_backoff(monkeypatch, capsys):
+    attempts = _flaky(monkeypatch, [OSError("connection reset"), OSError("connection reset")])
+    waits = []
+    run_tasks(None, [JobTask("t", "t", max_retries=2, min_retry_interval_millis=1500)], sleep=waits.append)
+    assert attempts == [1, 2, 3] and waits == [1.5, 3.0]
+    assert "[t] attempt 1 failed: connection reset; retry 1 of 2 in 1.5s" in capsys.readouterr().out
+
+
+def test_the_wait_between_retries_is_capped():
+    task = JobTask("t", "t", max_retries=10, min_retry_interval_millis=60_000)
+    assert [task.retry_wait(n) for n in (1, 2, 3)] == [60.0, 120.0, MAX_RETRY_WAIT_SECONDS]
+    assert task.retry_wait(9) == MAX_RETRY_WAIT_SECONDS
+
+
+def test_a_task_out_of_retries_fails_naming_itself(monkeypatch):
+    attempts = _flaky(monkeypatch, [OSError("disk full")] * 3)
+    waits = []
+    with pytest.raises(TaskFailed, match=r"^task t failed: disk full$"):
+        run_tasks(None, [JobTask("t", "t", max_retries=2, min_retry_interval_millis=10)], sleep=waits.append)
+    assert attempts == [1, 2, 3] and len(waits) == 2
+
+
+def test_fitlake_data_errors_are_not_retried(monkeypatch):
+    attempts = _flaky(monkeypatch, [ContractViolation("silver.checkins breaks not_null(member_id) (1 rows)")])
+    waits = []
+    with pytest.raises(TaskFailed, match="not_null"):
+        run_tasks(None, [JobTask("t", "t", max_retries=3, min_retry_interval_millis=10)], sleep=waits.append)
+    assert attempts == [1] and waits == []
+
+
+def test_negative_retry_fields_are_refused(tmp_path):
+    spec = [{"task_key": "x", "python_wheel_task": {"parameters": ["task", "build_gold"]}, "max_retries": -1}]
+    with pytest.raises(UsageError, match="must be >= 0"):
+        load_job(_job_file(tmp_path, spec))

@@ -10,6 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from fitlake.workflow import load_job
+from workflows import DAILY_JOB
+
+# Run-log steps of one full run: 2 Bronze tables, 2 Silver tables, 4 Silver tables checked (with the
+# quarantines), 1 Gold table.
+STEPS_PER_RUN = 9
+
 
 def cli_env(**extra: str) -> dict[str, str]:
     """The caller's environment without FitLake or Spark settings that would change what is tested."""
@@ -44,5 +51,8 @@ def home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("lakehouse")
     fitlake(home, "generate", "--scale", "tiny", "--seed", "3")
     run = fitlake(home, "run")
-    assert "summary: 5 tables built, 0 failed" in run.stdout
+    assert f"summary: {STEPS_PER_RUN} steps ok, 0 failed" in run.stdout
+    # Every task of the job YAML ran, in the YAML's dependency order.
+    started = [run.stdout.index(f"[{task.key}]") for task in load_job(DAILY_JOB)]
+    assert started == sorted(started)
     return home
