@@ -21,11 +21,11 @@ $(BIN)/python:
 
 # A stamp per install flavour, remade whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[local]"
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[local,dev]"
 	@touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed

@@ -48,8 +48,8 @@ def _start_sail(settings: Settings) -> EngineHandle:
     os.environ.setdefault("RUST_LOG", "error")
     try:
         from pysail.spark import SparkConnectServer
-    except ImportError as e:  # pragma: no cover - pysail is a core dependency
-        raise EngineUnavailable(f"engine 'sail' needs pysail: pip install pysail ({_first_line(e)})") from e
+    except ImportError as e:  # the `local` extra; a Databricks cluster does not install it
+        raise EngineUnavailable(f"engine 'sail' needs pysail: pip install 'fitlake[local]' ({_first_line(e)})") from e
     server = SparkConnectServer(ip="127.0.0.1", port=0)
     server.start(background=True)
     _, port = server.listening_address
