@@ -46,15 +46,17 @@ def retail(day: Day) -> Records:
     """One row per receipt line. The till prints the item's name, not its SKU."""
     s = day.gym.sales
     price = np.array([p.price for p in CATALOG])[s.product]
-    receipt_ids = text.join(pa.array(day.location_ids(s.location)), f"-{day.stamp}-", text.zero_pad(s.receipt + 1, 5))
-    refund_of = text.join(
-        pa.array(day.location_ids(s.location)), f"-{day.stamp}-", text.zero_pad(np.maximum(s.refund_of, 0) + 1, 5)
-    )
+    sites = pa.array(day.location_ids(s.location))
+
+    def receipt(number: np.ndarray) -> pa.Array:  # <site>-<yyyymmdd>-<number in the day>
+        return text.join(sites, f"-{day.stamp}-", text.zero_pad(number + 1, 5))
+
+    receipt_ids, refund_of = receipt(s.receipt), receipt(np.maximum(s.refund_of, 0))
     return Records(
         columns={
             "receipt_id": receipt_ids,
             "line_number": pa.array(s.line),
-            "location_id": pa.array(day.location_ids(s.location)),
+            "location_id": sites,
             "member_id": pa.array(np.where(s.member >= 0, day.members.member_id[np.maximum(s.member, 0)], None)),
             "sold_at": day.local(s.second),
             "item_name": pa.array(np.array([p.name for p in CATALOG])[s.product]),
