@@ -164,11 +164,13 @@ def _jobs(plan: Plan, only_day: date | None) -> Iterator[tuple[date, tuple[int, 
     """(day covered, sources) for every file this run writes, in day order."""
     if only_day is None:
         covered = [plan.start + timedelta(days=i) for i in range(plan.days)]
-        lands = lambda arrival: arrival < plan.end  # noqa: E731
     else:
         covered = [only_day - timedelta(days=k) for k in range(MAX_DELAY_DAYS, -1, -1)]
         covered = [d for d in covered if plan.start <= d < plan.end]
-        lands = lambda arrival: arrival == only_day  # noqa: E731
+
+    def lands(arrival: date) -> bool:  # in this run: by the end of the period, or on the one day
+        return arrival < plan.end if only_day is None else arrival == only_day
+
     for day in covered:
         wanted = tuple(i for i, s in enumerate(SOURCES) if plan.exported_on(s, day) and lands(plan.arrival(s, day)))
         if wanted:
