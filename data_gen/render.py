@@ -31,7 +31,7 @@ class Export:
 @dataclass(frozen=True)
 class Records:
     columns: dict[str, pa.Array]
-    keys: pa.Array | np.ndarray  # business key of each record, for the truth
+    keys: pa.Array | np.ndarray  # business key of each record, for the truth (read only where a defect is)
     contacts: np.ndarray | None = None  # the member's e-mail or phone, for notes that leak it
     truth: dict[str, pa.Array] | None = None  # what the export does not say, for `_truth/<source>/`
 

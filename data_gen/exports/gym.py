@@ -54,7 +54,7 @@ def facility_usage(day: Day) -> Records:
             "entered_at": day.local(f.second),
             "duration_minutes": pa.array(f.minutes),
         },
-        keys=np.array(ids.to_pylist()),
+        keys=ids,
     )
 
 
@@ -75,5 +75,5 @@ def equipment_sessions(day: Day) -> Records:
             "distance_m": pa.array(e.distance_m),
             "kcal": text.fixed(e.kcal, 1),
         },
-        keys=np.array(ids.to_pylist()),
+        keys=ids,
     )

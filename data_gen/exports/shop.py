@@ -67,5 +67,5 @@ def retail(day: Day) -> Records:
             "payment_method": pa.array(np.array(PAYMENT_METHODS)[s.payment]),
             "refund_of_receipt": pa.array(np.where(s.refund_of >= 0, np.array(refund_of.to_pylist()), None)),
         },
-        keys=np.char.add(np.char.add(np.array(receipt_ids.to_pylist()), "/"), s.line.astype(str)),
+        keys=text.join(receipt_ids, "/", text.strings(s.line)),
     )

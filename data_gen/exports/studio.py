@@ -148,7 +148,7 @@ def class_schedule(day: Day) -> Records:
             "capacity": pa.array(s.capacity),
             "site_timezone": pa.array(day.timezones(s.location)),
         },
-        keys=np.array(session_ids.to_pylist()),
+        keys=session_ids,
     )
 
 
@@ -166,10 +166,11 @@ def attendance(day: Day) -> Records:
     order = np.lexsort((which, when))
     which, status, when = which[order], status[order], when[order]
     sess = b.session[which]
+    event_bookings = booking_ids.take(pa.array(which))
     schedule = class_schedule(day).columns
     return Records(
         columns={
-            "booking_id": booking_ids.take(pa.array(which)),
+            "booking_id": event_bookings,
             "session_id": schedule["session_id"].take(pa.array(sess)),
             "member_id": pa.array(day.members.member_id[b.member[which]]),
             "instructor_id": schedule["instructor_id"].take(pa.array(sess)),
@@ -178,7 +179,7 @@ def attendance(day: Day) -> Records:
             "event_time": day.local(when),
             "site_timezone": pa.array(day.timezones(s.location[sess])),
         },
-        keys=np.array(booking_ids.take(pa.array(which)).to_pylist()),
+        keys=event_bookings,
     )
 
 
@@ -194,7 +195,7 @@ def checkins(day: Day) -> Records:
             "site_timezone": pa.array(day.timezones(v.location)),
             "channel": pa.array(np.where(v.by_app, "app", "front_desk")),
         },
-        keys=np.array(ids.to_pylist()),
+        keys=ids,
     )
 
 
