@@ -53,6 +53,9 @@ class Column:
     data_type: DataType
     comment: str
     nullable: bool = True
+    # Personal data (name, e-mail, phone, free text a person typed): encrypted in Bronze, in the clear
+    # only in silver.member_pii, and never in a table the privacy scan covers.
+    pii: bool = False
 
     @property
     def type(self) -> str:
@@ -123,6 +126,23 @@ def rule(name: str, sql: str, level: Level = "error") -> Expectation:
 
 
 @dataclass(frozen=True)
+class ForeignKey:
+    """`columns` of this table reference `ref_columns` (the referenced table's keys by default) of `table`."""
+
+    columns: tuple[str, ...]
+    table: str
+    ref_columns: tuple[str, ...] = ()
+
+    @property
+    def referenced_columns(self) -> tuple[str, ...]:
+        return self.ref_columns or self.columns
+
+
+def references(column: str, table: str, ref_column: str | None = None) -> ForeignKey:
+    return ForeignKey((column,), table, (ref_column or column,))
+
+
+@dataclass(frozen=True)
 class TableContract:
     name: str
     comment: str
@@ -130,6 +150,7 @@ class TableContract:
     keys: tuple[str, ...] = ()
     partition_by: tuple[str, ...] = ()
     expectations: tuple[Expectation, ...] = field(default=())
+    foreign_keys: tuple[ForeignKey, ...] = field(default=())
 
     def __post_init__(self) -> None:
         schema, _, table = self.name.partition(".")
@@ -138,7 +159,8 @@ class TableContract:
         names = [c.name for c in self.columns]
         if len(set(names)) != len(names):
             raise ValueError(f"{self.name}: duplicate column names")
-        for what, cols in (("key", self.keys), ("partition", self.partition_by)):
+        fk_columns = tuple(c for fk in self.foreign_keys for c in fk.columns)
+        for what, cols in (("key", self.keys), ("partition", self.partition_by), ("foreign key", fk_columns)):
             unknown = set(cols) - set(names)
             if unknown:
                 raise ValueError(f"{self.name}: {what} columns {sorted(unknown)} are not declared")
@@ -154,6 +176,10 @@ class TableContract:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def pii_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.pii]
 
     @property
     def spark_schema(self) -> StructType:

@@ -1,0 +1,126 @@
+"""Personal data: the two secrets that protect it, and the column expressions that use them.
+
+- PII columns (and the raw line holding them) are encrypted with AES-256-GCM as they land in Bronze, so
+  no table but `silver.member_pii` holds a name, e-mail or phone in the clear. Destroying the key
+  erases every copy at once, Bronze history and backups included (crypto-shredding).
+- Members are known by a pseudonym, sha2(salt || member number): stable across runs, useless to anyone
+  without the salt.
+
+Where the secrets come from, first found wins: FITLAKE_PII_KEY / FITLAKE_PSEUDONYM_SALT; on Databricks the
+`fitlake` secret scope (keys `pii-key`, `pseudonym-salt`, made by terraform/ and filled by an admin);
+locally `<home>/_secrets/`, created with fresh random values on first use and readable by the owner only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets as random_secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyspark.sql import Column as SparkColumn
+from pyspark.sql import functions as F
+
+from fitlake.errors import SettingsError
+from fitlake.settings import Settings
+
+SECRET_SCOPE = "fitlake"
+# (environment variable, Databricks secret key, local file name)
+_PII_KEY = ("FITLAKE_PII_KEY", "pii-key", "pii_key")
+_SALT = ("FITLAKE_PSEUDONYM_SALT", "pseudonym-salt", "pseudonym_salt")
+
+# What the privacy scan and note redaction look for, in the regex subset Java (Spark) and Rust (Sail)
+# share: no look-around. A phone is 10 digits in the usual groupings, alone or after a country code.
+EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
+PHONE_PATTERN = r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)|\b\d{3})[ .-]?\d{3}[ .-]?\d{4}\b"
+CONTACT_PATTERN = f"{EMAIL_PATTERN}|{PHONE_PATTERN}"
+REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True)
+class Secrets:
+    pii_key: str
+    pseudonym_salt: str
+
+    def __post_init__(self) -> None:
+        if len(self.pii_key.encode()) != 32:
+            raise SettingsError(
+                "the PII key must be 32 bytes (AES-256): `python -c 'import secrets; print(secrets.token_hex(16))'`"
+            )
+        if len(self.pseudonym_salt) < 16:
+            raise SettingsError("the pseudonym salt must be at least 16 characters")
+
+    def __repr__(self) -> str:  # never print a secret in a traceback or a log
+        return "Secrets(<hidden>)"
+
+
+def _databricks_secret(key: str) -> str | None:
+    try:
+        import base64
+
+        from databricks.sdk import WorkspaceClient
+
+        value = WorkspaceClient().secrets.get_secret(SECRET_SCOPE, key).value
+        return base64.b64decode(value).decode() if value else None
+    except Exception:  # no workspace, scope or key: the caller says what to put where
+        return None
+
+
+def _local_secret(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(random_secrets.token_hex(16))
+    return path.read_text().strip()
+
+
+def _secret(settings: Settings, names: tuple[str, str, str]) -> str:
+    env, databricks_key, file_name = names
+    if os.environ.get(env):
+        return os.environ[env]
+    if settings.engine == "databricks":
+        value = _databricks_secret(databricks_key)
+        if value is None:
+            raise SettingsError(
+                f"no secret {SECRET_SCOPE}/{databricks_key}: put one with "
+                f"`databricks secrets put-secret {SECRET_SCOPE} {databricks_key}`, or set {env}"
+            )
+        return value
+    return _local_secret(settings.home / "_secrets" / file_name)
+
+
+def load_secrets(settings: Settings) -> Secrets:
+    return Secrets(_secret(settings, _PII_KEY), _secret(settings, _SALT))
+
+
+def encrypt(column: str | SparkColumn, key: str) -> SparkColumn:
+    """AES-256-GCM with a random IV, base64 text; NULL stays NULL."""
+    return F.base64(F.aes_encrypt(F.col(column) if isinstance(column, str) else column, F.lit(key), F.lit("GCM")))
+
+
+def decrypt(column: str | SparkColumn, key: str) -> SparkColumn:
+    col = F.col(column) if isinstance(column, str) else column
+    return F.aes_decrypt(F.unbase64(col), F.lit(key), F.lit("GCM")).cast("string")
+
+
+def pseudonym(column: str | SparkColumn, salt: str) -> SparkColumn:
+    """sha2-256 of salt and value as hex; NULL stays NULL."""
+    col = F.col(column) if isinstance(column, str) else column
+    return F.when(col.isNotNull(), F.sha2(F.concat(F.lit(salt), col), 256))
+
+
+def has_contact_details(column: str | SparkColumn) -> SparkColumn:
+    col = F.col(column) if isinstance(column, str) else column
+    return col.rlike(CONTACT_PATTERN)
+
+
+def redact_contact_details(column: str | SparkColumn) -> SparkColumn:
+    col = F.col(column) if isinstance(column, str) else column
+    return F.regexp_replace(col, CONTACT_PATTERN, REDACTED)
+
+
+def contact_details_in(text: str) -> list[str]:
+    """The e-mail addresses and phone numbers in `text` (for scans outside Spark)."""
+    return [m.group(0) for m in re.finditer(CONTACT_PATTERN, text)]
