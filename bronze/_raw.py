@@ -1,14 +1,20 @@
-"""What every Bronze table shares: declared source fields as text, plus lineage of each line."""
+"""What every Bronze table shares: declared source fields as text, plus lineage of each line.
+
+A source with personal data declares its PII fields; those fields, the raw line and any undeclared
+fields are stored encrypted (fitlake.privacy), so Bronze keeps every line without holding PII in the clear.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
 
+from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BATCH_ID, DATE, LINE_NUMBER, RAW, SOURCE_FILE, STRING, TIMESTAMP, Column, TableContract
+from fitlake.privacy import Secrets, encrypt
 
 LINEAGE = (
     Column("_rescued_data", STRING, "Fields in the file that the contract does not declare, as JSON"),
@@ -22,20 +28,44 @@ LINEAGE = (
 )
 
 
-def raw_contract(name: str, comment: str, fields: dict[str, str]) -> TableContract:
-    """A Bronze contract: each source field (name -> description) as nullable text, then lineage."""
-    declared = tuple(Column(field, STRING, description) for field, description in fields.items())
-    return TableContract(name=name, comment=comment, columns=declared + LINEAGE, partition_by=("_ingest_date",))
+def raw_contract(name: str, comment: str, fields: dict[str, str], pii: tuple[str, ...] = ()) -> TableContract:
+    """A Bronze contract: each source field (name -> description) as nullable text, then lineage.
+
+    `pii` names the fields holding personal data; in such a source the raw line and rescued fields are
+    personal data too.
+    """
+    unknown = set(pii) - set(fields)
+    if unknown:
+        raise ValueError(f"{name}: PII fields {sorted(unknown)} are not declared")
+    declared = tuple(Column(f, STRING, f"{d} (encrypted)" if f in pii else d, pii=f in pii) for f, d in fields.items())
+    lineage = tuple(
+        replace(c, comment=f"{c.comment} (encrypted)", pii=True) if pii and c.name in ENCRYPTED_LINEAGE else c
+        for c in LINEAGE
+    )
+    return TableContract(name=name, comment=comment, columns=declared + lineage, partition_by=("_ingest_date",))
 
 
-def to_bronze(lines: DataFrame, contract: TableContract, batch_id: str, ingested_at: datetime) -> DataFrame:
+# Lineage that can hold any field of the line, so it is encrypted when the source has personal data.
+ENCRYPTED_LINEAGE = ("_raw", "_rescued_data")
+
+
+def to_bronze(
+    lines: DataFrame, contract: TableContract, batch_id: str, ingested_at: datetime, secrets: Secrets | None = None
+) -> DataFrame:
     """Spread parsed fields into the contract's columns; keep undeclared fields in `_rescued_data`."""
     declared = [c.name for c in contract.columns if not c.name.startswith("_")]
     undeclared = F.map_filter("_fields", lambda key, _value: ~key.isin(declared))
+    protected = set(contract.pii_columns)
+    if protected and secrets is None:
+        raise ValueError(f"{contract.name} holds personal data: to_bronze needs the secrets to encrypt it")
+
+    def stored(column: SparkColumn, name: str) -> SparkColumn:
+        return (encrypt(column, secrets.pii_key) if name in protected else column).alias(name)
+
     return lines.select(
-        *[F.col("_fields").getItem(name).alias(name) for name in declared],
-        F.when(F.size(undeclared) > 0, F.to_json(undeclared)).alias("_rescued_data"),
-        "_raw",
+        *[stored(F.col("_fields").getItem(name), name) for name in declared],
+        stored(F.when(F.size(undeclared) > 0, F.to_json(undeclared)), "_rescued_data"),
+        stored(F.col("_raw"), "_raw"),
         "_parse_error",
         "_source_file",
         "_line_number",

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from pyspark.sql import DataFrame
-
-from bronze._raw import raw_contract, to_bronze
+from bronze._raw import raw_contract
 from fitlake.landing import LandingSource
 
 SOURCE = LandingSource(folder="checkins", format="jsonl")
@@ -23,7 +19,3 @@ CONTRACT = raw_contract(
         "channel": "front_desk or app",
     },
 )
-
-
-def transform(lines: DataFrame, batch_id: str, ingested_at: datetime) -> DataFrame:
-    return to_bronze(lines, CONTRACT, batch_id, ingested_at)

@@ -5,11 +5,7 @@ The first day holds every member; later days hold members who joined or changed 
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from pyspark.sql import DataFrame
-
-from bronze._raw import raw_contract, to_bronze
+from bronze._raw import raw_contract
 from fitlake.landing import LandingSource
 
 SOURCE = LandingSource(folder="members", format="csv")
@@ -19,10 +15,10 @@ CONTRACT = raw_contract(
     "Members snapshot CSV lines from the studio management system, as exported.",
     {
         "member_id": "Member number in the studio system",
-        "first_name": "Given name (PII)",
-        "last_name": "Family name (PII)",
-        "email": "E-mail address (PII)",
-        "phone": "Phone number (PII)",
+        "first_name": "Given name",
+        "last_name": "Family name",
+        "email": "E-mail address",
+        "phone": "Phone number",
         "home_location_id": "Location the member signed up at",
         "plan": "Membership plan: basic, plus or elite",
         "billing_period": "monthly or annual",
@@ -31,9 +27,10 @@ CONTRACT = raw_contract(
         "status": "active, frozen or cancelled",
         "cancel_date": "Date the membership ended, yyyy-MM-dd, when cancelled",
         "exported_at": "When the studio system exported the record, yyyy-MM-dd HH:mm:ss UTC",
+        "marketing_consent": "true when the member agreed to marketing e-mail",
+        "research_consent": "true while the member lets wearable and workout data be used for research",
+        "research_consent_date": "Date research consent was given, yyyy-MM-dd, while it holds",
+        "wearable_device_id": "Fitbit user id of the member's linked wearable, if any",
     },
+    pii=("first_name", "last_name", "email", "phone"),
 )
-
-
-def transform(lines: DataFrame, batch_id: str, ingested_at: datetime) -> DataFrame:
-    return to_bronze(lines, CONTRACT, batch_id, ingested_at)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
@@ -18,6 +19,7 @@ from pyspark.sql.types import StructType
 from fitlake import registry
 from fitlake.contracts import TableContract, quote, sql_string
 from fitlake.errors import ContractViolation
+from fitlake.privacy import Secrets, load_secrets
 from fitlake.settings import Settings
 
 
@@ -53,6 +55,11 @@ class Lakehouse:
     settings: Settings
     catalog: str
     persistent_catalog: bool = False
+
+    @cached_property
+    def secrets(self) -> Secrets:
+        """The PII key and pseudonym salt, read when a step first needs them."""
+        return load_secrets(self.settings)
 
     def table_name(self, table: TableContract | str) -> str:
         name = table.name if isinstance(table, TableContract) else table

@@ -15,6 +15,7 @@ from types import ModuleType
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from bronze._raw import to_bronze
 from fitlake import io
 from fitlake.catalog import Lakehouse
 from fitlake.contracts import BIGINT, STRING, TIMESTAMP, Column, TableContract
@@ -63,6 +64,7 @@ def ledger_unrecorded_files(lh: Lakehouse, table: TableContract) -> int:
 
 
 def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step) -> None:
+    # A Bronze module is a declaration (its landing SOURCE and CONTRACT); to_bronze does the rest.
     """Append the lines of every landing file the table has not ingested yet, then ledger the files."""
     contract, source = module.CONTRACT, module.SOURCE
     landing = lh.settings.landing
@@ -80,7 +82,7 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step) -> None:
         return
     now = datetime.now(UTC)
     lines = read_lines(lh.spark, landing, new, source.format)
-    batch = module.transform(lines, run_id, now).repartition(partitions_for(landing, new))
+    batch = to_bronze(lines, contract, run_id, now, lh.secrets).repartition(partitions_for(landing, new))
     io.write(lh, contract, batch, "append")
     step.progress(f"appended {len(new)} files to Bronze; recording them in the ledger")
     appended = lh.read(contract).filter(F.col("_batch_id") == run_id).groupBy("_source_file").count().collect()
