@@ -72,6 +72,8 @@ RAW = Column("_raw", STRING, "The source line exactly as it arrived")
 SOURCE_FILE = Column("_source_file", STRING, "Landing file, relative to the landing folder", nullable=False)
 LINE_NUMBER = Column("_line_number", INT, "1-based line number in the landing file", nullable=False)
 BATCH_ID = Column("_batch_id", STRING, "Run that ingested the line into Bronze", nullable=False)
+# What a conformed (Silver) row keeps of its Bronze line: enough to find it, and to reconcile per batch.
+ROW_LINEAGE = (SOURCE_FILE, LINE_NUMBER, BATCH_ID)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Row quality in pure DataFrame functions: flag rule failures and duplicates, split off the quarantine.
 
 A Silver transform ends with `conform(...)`: every row keeps its place, flagged with the rules it broke
-(`_quarantine_reason`) or as a duplicate of an earlier row on the table's keys (`_is_duplicate`). The
-task then writes the clean rows to the table and the broken ones to `<table>_quarantine`, so every
-Bronze row is accounted for: rows in = rows out + quarantined + duplicates.
+(`_quarantine_reason`), as withheld for lack of research consent (`_is_withheld`), or as a duplicate of an
+earlier row on the table's keys (`_is_duplicate`). The task then writes the clean rows to the table and
+the broken ones to `<table>_quarantine`, so every Bronze row is accounted for:
+rows in = rows out + quarantined + duplicates + withheld.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, Window
@@ -27,17 +28,24 @@ from fitlake.contracts import (
     Column,
     Expectation,
     TableContract,
+    well_formed,
 )
+
+if TYPE_CHECKING:
+    from fitlake.registry import TableModule
 
 QUARANTINE_REASON = "_quarantine_reason"
 IS_DUPLICATE = "_is_duplicate"
+# Research data of a member who has not consented: it parsed, but never leaves Bronze (not even to quarantine).
+IS_WITHHELD = "_is_withheld"
 # Lineage a Silver transform carries through so a quarantined row can be traced to its source line.
 QUARANTINE_LINEAGE = tuple(c.name for c in (RAW, SOURCE_FILE, LINE_NUMBER, BATCH_ID))
 
 
-def has_quarantine(module: ModuleType) -> bool:
-    """Silver is where raw rows are conformed, so every Silver table has a quarantine table."""
-    return module.CONTRACT.schema == "silver"
+def has_quarantine(m: TableModule) -> bool:
+    """Silver is where raw rows are conformed, so every Silver table has a quarantine table; a Silver table
+    that keeps versions of another's rows (HISTORY) has none of its own."""
+    return m.contract.schema == "silver" and m.history is None
 
 
 def quarantine_contract(contract: TableContract) -> TableContract:
@@ -78,10 +86,10 @@ def flag_failures(df: DataFrame, *tiers: Iterable[Expectation]) -> DataFrame:
 def flag_duplicates(df: DataFrame, keys: Iterable[str], order_by: Iterable[SparkColumn]) -> DataFrame:
     """Add `_is_duplicate`: true for a valid row that is not the first on its keys in `order_by` order.
 
-    Quarantined rows neither count as duplicates nor shadow a valid row with the same key.
+    Quarantined and withheld rows neither count as duplicates nor shadow a valid row with the same key.
     """
     keys = list(keys)
-    valid = F.col(QUARANTINE_REASON).isNull()
+    valid = F.col(QUARANTINE_REASON).isNull() & ~F.col(IS_WITHHELD)
     if not keys:
         return df.withColumn(IS_DUPLICATE, F.lit(False))
     window = Window.partitionBy("_is_valid", *keys).orderBy(*order_by)
@@ -92,15 +100,35 @@ def flag_duplicates(df: DataFrame, keys: Iterable[str], order_by: Iterable[Spark
     )
 
 
+def flag_withheld(df: DataFrame, consented: SparkColumn | None, parse_rules: Iterable[Expectation]) -> DataFrame:
+    """Add `_is_withheld`: the row parsed but `consented` is not true. Its quarantine reason, if any, is cleared:
+    data a member did not let us use is not looked at further."""
+    if consented is None:
+        return df.withColumn(IS_WITHHELD, F.lit(False))
+    parsed_ok = F.lit(True)
+    for e in parse_rules:
+        parsed_ok = parsed_ok & ~_fails(e)
+    withheld = parsed_ok & ~F.coalesce(consented, F.lit(False))
+    return df.withColumn(IS_WITHHELD, withheld).withColumn(
+        QUARANTINE_REASON, F.when(~F.col(IS_WITHHELD), F.col(QUARANTINE_REASON))
+    )
+
+
 def conform(
     df: DataFrame,
     contract: TableContract,
     parse_rules: Iterable[Expectation],
     order_by: Iterable[SparkColumn],
+    consented: SparkColumn | None = None,
 ) -> DataFrame:
-    """Flag the parse rules, then (for rows that parsed) the contract's expectations, then duplicates."""
-    flagged = flag_failures(df, parse_rules, contract.row_expectations)
-    return flag_duplicates(flagged, contract.keys, order_by)
+    """Flag lines that are not records, then the parse rules, then (for rows that parsed) consent and the
+    contract's expectations, then duplicates.
+
+    `consented` is given for research data (wearables, workouts): true when the member allowed its use.
+    """
+    parse_rules = (well_formed(), *parse_rules)
+    flagged = flag_failures(df, parse_rules[:1], parse_rules[1:], contract.row_expectations)
+    return flag_duplicates(flag_withheld(flagged, consented, parse_rules), contract.keys, order_by)
 
 
 def failure_counts(df: DataFrame, expectations: Iterable[Expectation]) -> dict[str, int]:
@@ -139,26 +167,38 @@ class SplitCounts:
     rows_in: int
     quarantined: int
     duplicates: int
+    withheld: int = 0
 
     @property
     def rows_out(self) -> int:
-        return self.rows_in - self.quarantined - self.duplicates
+        return self.rows_in - self.quarantined - self.duplicates - self.withheld
+
+
+def outcome_counts(flagged: DataFrame) -> list[SparkColumn]:
+    """Aggregates of a flagged frame: rows_in, quarantined, duplicates, withheld."""
+    return [
+        F.count(F.lit(1)).alias("rows_in"),
+        F.count(QUARANTINE_REASON).alias("quarantined"),
+        F.coalesce(F.sum(F.col(IS_DUPLICATE).cast("int")), F.lit(0)).alias("duplicates"),
+        F.coalesce(F.sum(F.col(IS_WITHHELD).cast("int")), F.lit(0)).alias("withheld"),
+    ]
 
 
 def count_outcomes(flagged: DataFrame) -> SplitCounts:
-    row = flagged.agg(
-        F.count(F.lit(1)).alias("rows_in"),
-        F.count(QUARANTINE_REASON).alias("quarantined"),
-        F.sum(F.col(IS_DUPLICATE).cast("int")).alias("duplicates"),
-    ).first()
-    return SplitCounts(row["rows_in"], row["quarantined"], row["duplicates"] or 0)
+    row = flagged.agg(*outcome_counts(flagged)).first()
+    return SplitCounts(row["rows_in"], row["quarantined"], row["duplicates"], row["withheld"])
 
 
 def valid_rows(flagged: DataFrame, contract: TableContract) -> DataFrame:
-    return flagged.filter(F.col(QUARANTINE_REASON).isNull() & ~F.col(IS_DUPLICATE)).select(*contract.column_names)
+    keep = F.col(QUARANTINE_REASON).isNull() & ~F.col(IS_DUPLICATE) & ~F.col(IS_WITHHELD)
+    return flagged.filter(keep).select(*contract.column_names)
 
 
-def quarantined_rows(flagged: DataFrame, quarantined_at: datetime) -> DataFrame:
+def quarantined_rows(flagged: DataFrame, quarantined_at: datetime, keep_raw: bool = True) -> DataFrame:
+    """The quarantined rows with their lineage. Without `keep_raw` the raw line stays in Bronze only
+    (research data: a broken line may belong to a member who has not consented)."""
+    raw = F.col(RAW.name) if keep_raw else F.lit(None).cast("string").alias(RAW.name)
+    lineage = [raw if c == RAW.name else F.col(c) for c in QUARANTINE_LINEAGE]
     return flagged.filter(F.col(QUARANTINE_REASON).isNotNull()).select(
-        QUARANTINE_REASON, *QUARANTINE_LINEAGE, F.lit(quarantined_at).alias("_quarantined_at")
+        QUARANTINE_REASON, *lineage, F.lit(quarantined_at).alias("_quarantined_at")
     )

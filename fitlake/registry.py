@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import graphlib
 import importlib
+import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,21 @@ class TableModule:
     def transform(self) -> Callable[..., Any]:
         return self.module.transform
 
+    @property
+    def needs_secrets(self) -> bool:
+        """The transform takes the PII key and pseudonym salt as keyword `secrets`."""
+        return "secrets" in inspect.signature(self.module.transform).parameters
+
+    @property
+    def is_research_data(self) -> bool:
+        """Wearable and workout data: used only with the member's research consent (`RESEARCH_DATA = True`)."""
+        return getattr(self.module, "RESEARCH_DATA", False)
+
+    @property
+    def history(self) -> Any:
+        """The module's `HISTORY` (a fitlake.history.ScdType2) when the table keeps versions, else None."""
+        return getattr(self.module, "HISTORY", None)
+
 
 @cache
 def table_modules(layer: str) -> tuple[TableModule, ...]:
@@ -68,13 +84,13 @@ def in_build_order(layer: str) -> list[TableModule]:
 @cache
 def contracts() -> dict[str, TableContract]:
     """Every declared table: layer tables, their quarantine tables, and the ops tables."""
-    from fitlake import ingest, quality, runlog
+    from fitlake import ingest, quality, reconciliation, runlog
 
-    found: dict[str, TableContract] = {c.name: c for c in (runlog.CONTRACT, ingest.CONTRACT)}
+    found: dict[str, TableContract] = {c.name: c for c in (runlog.CONTRACT, ingest.CONTRACT, reconciliation.CONTRACT)}
     for layer in LAYER_PACKAGES:
         for m in table_modules(layer):
             found[m.name] = m.contract
-            if quality.has_quarantine(m.module):
+            if quality.has_quarantine(m):
                 q = quality.quarantine_contract(m.contract)
                 found[q.name] = q
     return found

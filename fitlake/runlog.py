@@ -27,6 +27,7 @@ CONTRACT = TableContract(
         Column("rows_out", BIGINT, "Rows written to the table"),
         Column("rows_quarantined", BIGINT, "Rows written to the table's quarantine"),
         Column("rows_duplicate", BIGINT, "Rows dropped as duplicates of an earlier row on the keys"),
+        Column("rows_withheld", BIGINT, "Research data left in Bronze for lack of the member's consent"),
         Column("status", STRING, "ok or failed", nullable=False),
         Column("error", STRING, "First line of the error when the step failed"),
     ),
@@ -47,6 +48,7 @@ class Step:
     rows_out: int | None = None
     rows_quarantined: int | None = None
     rows_duplicate: int | None = None
+    rows_withheld: int | None = None
     seconds: float = 0.0
     status: str = "running"
     error: str | None = None
@@ -62,6 +64,7 @@ class Step:
                 ("out", self.rows_out),
                 ("quarantined", self.rows_quarantined),
                 ("duplicates", self.rows_duplicate),
+                ("withheld", self.rows_withheld or None),
             )
             if value is not None
         ]
@@ -109,6 +112,7 @@ class RunLog:
             step.rows_out,
             step.rows_quarantined,
             step.rows_duplicate,
+            step.rows_withheld,
             step.status,
             step.error,
         )

@@ -28,6 +28,6 @@ CONTRACT = TableContract(
 
 def transform(checkins: DataFrame) -> DataFrame:
     return checkins.groupBy(F.col("checkin_local_date").alias("activity_date"), "location_id").agg(
-        F.countDistinct("member_id").alias("active_members"),
+        F.countDistinct("member_key").alias("active_members"),
         F.count(F.lit(1)).alias("checkins"),
     )

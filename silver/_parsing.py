@@ -32,6 +32,10 @@ def to_timestamp(name: str, pattern: str = "yyyy-MM-dd HH:mm:ss") -> Column:
     return F.expr(f"try_to_timestamp(`{name}`, '{pattern}')")
 
 
+def to_boolean(name: str) -> Column:
+    return F.expr(f"try_cast(lower(trim(`{name}`)) AS boolean)")
+
+
 def to_decimal(name: str, precision: int, scale: int) -> Column:
     return F.expr(f"try_cast(`{name}` AS decimal({precision},{scale}))")
 

@@ -1,4 +1,8 @@
-"""Members: the latest exported state of each member, pseudonymous (name, e-mail and phone stay in Bronze)."""
+"""Members: the latest exported state of each member, known by a pseudonym.
+
+The studio system's member number, name, e-mail and phone go to `silver.member_pii` only; every other
+table knows a member by `member_key`, a salted sha2 of the member number (fitlake.privacy).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,9 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import (
+    BOOLEAN,
     DATE,
-    LINE_NUMBER,
-    SOURCE_FILE,
+    ROW_LINEAGE,
     STRING,
     TIMESTAMP,
     Column,
@@ -18,10 +22,10 @@ from fitlake.contracts import (
     in_set,
     parsed,
     rule,
-    well_formed,
 )
+from fitlake.privacy import Secrets, decrypt, pseudonym
 from fitlake.quality import conform
-from silver._parsing import text, to_date, to_decimal, to_timestamp
+from silver._parsing import text, to_boolean, to_date, to_decimal, to_timestamp
 
 PLANS = ("basic", "plus", "elite")
 BILLING_PERIODS = ("monthly", "annual")
@@ -29,11 +33,13 @@ STATUSES = ("active", "frozen", "cancelled")
 
 INPUTS = ("bronze.members_raw",)
 
+MEMBER_KEY = Column("member_key", STRING, "Pseudonym of the member: salted sha2 of the member number", nullable=False)
+
 CONTRACT = TableContract(
     name="silver.members",
-    comment="One row per member: the most recently exported state. No name, e-mail or phone.",
+    comment="One row per member: the most recently exported state. No member number, name, e-mail or phone.",
     columns=(
-        Column("member_id", STRING, "Member number in the studio system", nullable=False),
+        MEMBER_KEY,
         Column("home_location_id", STRING, "Location the member signed up at", nullable=False),
         Column("plan", STRING, "Membership plan: basic, plus or elite", nullable=False),
         Column("billing_period", STRING, "monthly or annual", nullable=False),
@@ -41,11 +47,14 @@ CONTRACT = TableContract(
         Column("join_date", DATE, "Date the membership started", nullable=False),
         Column("status", STRING, "active, frozen or cancelled", nullable=False),
         Column("cancel_date", DATE, "Date the membership ended; NULL while active"),
+        Column("marketing_consent", BOOLEAN, "The member agreed to marketing e-mail", nullable=False),
+        Column("research_consent", BOOLEAN, "The member lets wearable and workout data be used", nullable=False),
+        Column("research_consent_date", DATE, "Date research consent was given, while it holds"),
+        Column("has_wearable", BOOLEAN, "A wearable device is linked to the membership", nullable=False),
         Column("exported_at", TIMESTAMP, "When the studio system exported this state (UTC)", nullable=False),
-        SOURCE_FILE,
-        LINE_NUMBER,
+        *ROW_LINEAGE,
     ),
-    keys=("member_id",),
+    keys=("member_key",),
     expectations=(
         in_set("plan", PLANS),
         in_set("billing_period", BILLING_PERIODS),
@@ -53,36 +62,55 @@ CONTRACT = TableContract(
         between("monthly_fee", 0, 1000),
         rule("cancel_date_iff_cancelled", "(status = 'cancelled') = (cancel_date IS NOT NULL)"),
         rule("cancel_date_not_before_join_date", "cancel_date IS NULL OR cancel_date >= join_date"),
+        rule("research_consent_date_iff_consent", "research_consent = (research_consent_date IS NOT NULL)"),
     ),
 )
 
 PARSE_RULES = (
-    well_formed(),
     parsed("monthly_fee"),
     parsed("join_date"),
     parsed("cancel_date"),
     parsed("exported_at"),
+    parsed("marketing_consent"),
+    parsed("research_consent"),
+    parsed("research_consent_date"),
 )
 
+TYPED_FROM_TEXT = {
+    "monthly_fee": lambda c: to_decimal(c, 8, 2),
+    "join_date": to_date,
+    "cancel_date": to_date,
+    "exported_at": to_timestamp,
+    "marketing_consent": to_boolean,
+    "research_consent": to_boolean,
+    "research_consent_date": to_date,
+}
 
-def transform(members_raw: DataFrame) -> DataFrame:
-    typed = members_raw.select(
-        text("member_id").alias("member_id"),
+
+def snapshots(members_raw: DataFrame, secrets: Secrets) -> DataFrame:
+    """Every exported state, typed, with the member's contact details decrypted (for silver.member_pii)."""
+    member_id = text("member_id")
+    return members_raw.select(
+        pseudonym(member_id, secrets.pseudonym_salt).alias("member_key"),
+        member_id.alias("member_id"),
+        *[F.trim(decrypt(c, secrets.pii_key)).alias(c) for c in ("first_name", "last_name", "email", "phone")],
+        text("wearable_device_id").alias("wearable_device_id"),
         text("home_location_id").alias("home_location_id"),
         F.lower(text("plan")).alias("plan"),
         F.lower(text("billing_period")).alias("billing_period"),
-        to_decimal("monthly_fee", 8, 2).alias("monthly_fee"),
-        to_date("join_date").alias("join_date"),
         F.lower(text("status")).alias("status"),
-        to_date("cancel_date").alias("cancel_date"),
-        to_timestamp("exported_at").alias("exported_at"),
-        *[text(c).alias(f"{c}_text") for c in ("monthly_fee", "join_date", "cancel_date", "exported_at")],
+        *[parse(c).alias(c) for c, parse in TYPED_FROM_TEXT.items()],
+        *[text(c).alias(f"{c}_text") for c in TYPED_FROM_TEXT],
+        text("wearable_device_id").isNotNull().alias("has_wearable"),
         "_source_file",
         "_line_number",
         "_raw",
         "_parse_error",
         "_batch_id",
     )
+
+
+def transform(members_raw: DataFrame, *, secrets: Secrets) -> DataFrame:
     # A member appears in every export that changed them: the latest export is the current state.
     latest_first = [F.col("exported_at").desc(), F.col("_source_file").desc(), F.col("_line_number").desc()]
-    return conform(typed, CONTRACT, PARSE_RULES, latest_first)
+    return conform(snapshots(members_raw, secrets), CONTRACT, PARSE_RULES, latest_first)

@@ -7,13 +7,35 @@ from datetime import UTC, date, datetime
 from chispa import assert_df_equality
 from pyspark.sql import DataFrame, SparkSession
 
+from pyspark.sql import functions as F
+
 from fitlake.contracts import TableContract
+from fitlake.privacy import Secrets, encrypt, pseudonym
 
 INGESTED_AT = datetime(2025, 1, 2, 6, 0, tzinfo=UTC)
+# Fixed secrets, so a test can spell out the pseudonym it expects.
+SECRETS = Secrets(pii_key="k" * 32, pseudonym_salt="test-salt-0123456789")
+
+
+def member_key(spark: SparkSession, member_id: str) -> str:
+    """The pseudonym silver gives `member_id` under the test SECRETS."""
+    return spark.range(1).select(pseudonym(F.lit(member_id), SECRETS.pseudonym_salt)).first()[0]
+
+
+def member_pii_rows(spark: SparkSession, member_ids: list[str], devices: dict[str, str] | None = None) -> DataFrame:
+    """A silver.member_pii stand-in for lookups: member number, pseudonym and wearable device id."""
+    from silver.member_pii import CONTRACT
+
+    devices = devices or {}
+    rows = [
+        {"member_key": member_key(spark, m), "member_id": m, "wearable_device_id": devices.get(m)} for m in member_ids
+    ]
+    return spark.createDataFrame([tuple(r.get(c) for c in CONTRACT.column_names) for r in rows], CONTRACT.spark_schema)
 
 
 def bronze_rows(spark: SparkSession, contract: TableContract, records: list[dict]) -> DataFrame:
-    """Bronze rows from dicts of source fields; lineage defaults to line i+1 of one file."""
+    """Bronze rows from dicts of source fields; lineage defaults to line i+1 of one file. PII fields and the
+    raw line are encrypted with the test SECRETS, as ingestion stores them."""
     rows = []
     for i, record in enumerate(records):
         lineage = {
@@ -28,7 +50,11 @@ def bronze_rows(spark: SparkSession, contract: TableContract, records: list[dict
         }
         merged = {**lineage, **record}
         rows.append(tuple(merged.get(name) for name in contract.column_names))
-    return spark.createDataFrame(rows, contract.spark_schema)
+    df = spark.createDataFrame(rows, contract.spark_schema)
+    protected = contract.pii_columns
+    if not protected:
+        return df
+    return df.select(*[encrypt(c, SECRETS.pii_key).alias(c) if c in protected else c for c in contract.column_names])
 
 
 def column_comments(spark: SparkSession, table: str) -> dict[str, str | None]:

@@ -1,0 +1,32 @@
+"""Resolving a source's references to conformed tables: a member number to the member's pseudonym, etc.
+
+Each lookup is a left join, so a row whose reference is unknown keeps its place with a NULL key; the
+`known(...)` rule then quarantines it as an orphan. Reference tables are unique on the looked-up column
+(their keys), so a join never multiplies rows.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from fitlake.contracts import Expectation, quote
+
+
+def lookup(df: DataFrame, reference: DataFrame, on: tuple[str, str], take: dict[str, str]) -> DataFrame:
+    """Add `take` (reference column -> new name) from the reference row whose `on[1]` equals `df[on[0]]`."""
+    source, ref_column = on
+    ref = reference.select(F.col(ref_column).alias("_lookup_on"), *[F.col(c).alias(n) for c, n in take.items()])
+    return df.join(ref, F.col(source) == F.col("_lookup_on"), "left").drop("_lookup_on")
+
+
+def with_member_key(df: DataFrame, member_pii: DataFrame, source: str = "member_id") -> DataFrame:
+    """The member's pseudonym for the member number in `source` (NULL when no such member)."""
+    return lookup(df, member_pii, (source, "member_id"), {"member_key": "member_key"})
+
+
+def known(source: str, resolved: str, table: str) -> Expectation:
+    """A reference that is present must resolve to a row of `table`: quarantine orphans."""
+    return Expectation(
+        f"foreign_key({source})", f"{quote(source)} IS NULL OR {quote(resolved)} IS NOT NULL", columns=(source,)
+    )
