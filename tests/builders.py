@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 
 from chispa import assert_df_equality
 from pyspark.sql import DataFrame, SparkSession
-
 from pyspark.sql import functions as F
 
 from fitlake.contracts import TableContract
