@@ -13,12 +13,15 @@ locally `<home>/_secrets/`, created with fresh random values on first use and re
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import secrets as random_secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from pyspark.sql import Column as SparkColumn
 from pyspark.sql import functions as F
 
@@ -57,8 +60,6 @@ class Secrets:
 
 def _databricks_secret(key: str) -> str | None:
     try:
-        import base64
-
         from databricks.sdk import WorkspaceClient
 
         value = WorkspaceClient().secrets.get_secret(SECRET_SCOPE, key).value
@@ -95,30 +96,77 @@ def load_secrets(settings: Settings) -> Secrets:
     return Secrets(_secret(settings, _PII_KEY), _secret(settings, _SALT))
 
 
+# AES-256-GCM in Spark's own layout (12-byte IV, ciphertext, 16-byte tag; base64), so Databricks SQL can read
+# it with `aes_decrypt(unbase64(c), secret('fitlake', 'pii-key'), 'GCM')`. The work happens in pandas UDFs:
+# Sail 0.7.2's aes_encrypt/aes_decrypt accept literals only, not columns.
+_IV_BYTES = 12
+
+
+def _encrypt_text(key: str) -> Callable[[pd.Series], pd.Series]:
+    def encrypt_values(values: pd.Series) -> pd.Series:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        aes = AESGCM(key.encode())
+
+        def one(value: str | None) -> str | None:
+            if value is None or value != value:  # NULL arrives as None or NaN
+                return None
+            iv = os.urandom(_IV_BYTES)
+            return base64.b64encode(iv + aes.encrypt(iv, value.encode(), None)).decode()
+
+        return values.map(one)
+
+    return encrypt_values
+
+
+def _decrypt_text(key: str) -> Callable[[pd.Series], pd.Series]:
+    def decrypt_values(values: pd.Series) -> pd.Series:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        aes = AESGCM(key.encode())
+
+        def one(value: str | None) -> str | None:
+            if value is None or value != value:
+                return None
+            sealed = base64.b64decode(value)
+            try:
+                return aes.decrypt(sealed[:_IV_BYTES], sealed[_IV_BYTES:], None).decode()
+            except InvalidTag:
+                raise ValueError(
+                    "cannot decrypt Bronze PII: the PII key is not the one it was encrypted with"
+                ) from None
+
+        return values.map(one)
+
+    return decrypt_values
+
+
+def _column(column: str | SparkColumn) -> SparkColumn:
+    return F.col(column) if isinstance(column, str) else column
+
+
 def encrypt(column: str | SparkColumn, key: str) -> SparkColumn:
     """AES-256-GCM with a random IV, base64 text; NULL stays NULL."""
-    return F.base64(F.aes_encrypt(F.col(column) if isinstance(column, str) else column, F.lit(key), F.lit("GCM")))
+    return F.pandas_udf(_encrypt_text(key), "string")(_column(column))
 
 
 def decrypt(column: str | SparkColumn, key: str) -> SparkColumn:
-    col = F.col(column) if isinstance(column, str) else column
-    return F.aes_decrypt(F.unbase64(col), F.lit(key), F.lit("GCM")).cast("string")
+    return F.pandas_udf(_decrypt_text(key), "string")(_column(column))
 
 
 def pseudonym(column: str | SparkColumn, salt: str) -> SparkColumn:
     """sha2-256 of salt and value as hex; NULL stays NULL."""
-    col = F.col(column) if isinstance(column, str) else column
+    col = _column(column)
     return F.when(col.isNotNull(), F.sha2(F.concat(F.lit(salt), col), 256))
 
 
 def has_contact_details(column: str | SparkColumn) -> SparkColumn:
-    col = F.col(column) if isinstance(column, str) else column
-    return col.rlike(CONTACT_PATTERN)
+    return _column(column).rlike(CONTACT_PATTERN)
 
 
 def redact_contact_details(column: str | SparkColumn) -> SparkColumn:
-    col = F.col(column) if isinstance(column, str) else column
-    return F.regexp_replace(col, CONTACT_PATTERN, REDACTED)
+    return F.regexp_replace(_column(column), CONTACT_PATTERN, REDACTED)
 
 
 def contact_details_in(text: str) -> list[str]:

@@ -26,8 +26,10 @@ def member_pii_rows(spark: SparkSession, member_ids: list[str], devices: dict[st
     from silver.member_pii import CONTRACT
 
     devices = devices or {}
+    lineage = {"exported_at": datetime(2025, 1, 1), "_source_file": "members.csv", "_line_number": 1, "_batch_id": "b"}
     rows = [
-        {"member_key": member_key(spark, m), "member_id": m, "wearable_device_id": devices.get(m)} for m in member_ids
+        {"member_key": member_key(spark, m), "member_id": m, "wearable_device_id": devices.get(m), **lineage}
+        for m in member_ids
     ]
     return spark.createDataFrame([tuple(r.get(c) for c in CONTRACT.column_names) for r in rows], CONTRACT.spark_schema)
 

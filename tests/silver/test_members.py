@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from bronze.members_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
-from silver import members
-from tests.builders import assert_same_rows, bronze_rows, quarantine_reasons
+from silver import member_pii, members
+from tests.builders import SECRETS, assert_same_rows, bronze_rows, member_key, quarantine_reasons
 
 PII = {"first_name": "Jane", "last_name": "Doe", "email": "jane@example.com", "phone": "555-0100"}
 
@@ -12,10 +12,15 @@ PII = {"first_name": "Jane", "last_name": "Doe", "email": "jane@example.com", "p
 def _member(member_id="M1", exported_at="2025-01-01 23:50:00", **fields):
     return {"member_id": member_id, **PII, "home_location_id": "BKN", "plan": "plus", "billing_period": "monthly",
             "monthly_fee": "59.00", "join_date": "2024-03-01", "status": "active", "cancel_date": None,
-            "exported_at": exported_at, **fields}  # fmt: skip
+            "exported_at": exported_at, "marketing_consent": "true", "research_consent": "false",
+            "research_consent_date": None, "wearable_device_id": None, **fields}  # fmt: skip
 
 
-def test_the_latest_export_of_a_member_is_their_state_and_pii_stays_behind(spark):
+def _transform(raw):
+    return members.transform(raw, secrets=SECRETS)
+
+
+def test_the_latest_export_is_the_members_state_under_a_pseudonym_without_contact_details(spark):
     raw = bronze_rows(
         spark,
         RAW,
@@ -23,22 +28,35 @@ def test_the_latest_export_of_a_member_is_their_state_and_pii_stays_behind(spark
             _member(plan=" Plus "),
             _member(exported_at="2025-01-05 23:50:00", status="cancelled", cancel_date="2025-01-05",
                     _source_file="members/2025-01-05/part-00000.csv"),
-            _member("M2", plan="elite", billing_period="Annual", monthly_fee="75.65"),
+            _member("M2", plan="elite", billing_period="Annual", monthly_fee="75.65", research_consent="TRUE",
+                    research_consent_date="2024-06-01", wearable_device_id="1765979187"),
         ],
     )  # fmt: skip
     expected = spark.createDataFrame(
         [
-            ("M1", "BKN", "plus", "monthly", Decimal("59.00"), date(2024, 3, 1), "cancelled", date(2025, 1, 5),
-             datetime(2025, 1, 5, 23, 50), "members/2025-01-05/part-00000.csv", 2),
-            ("M2", "BKN", "elite", "annual", Decimal("75.65"), date(2024, 3, 1), "active", None,
-             datetime(2025, 1, 1, 23, 50), "test/2025-01-01/part-00000", 3),
+            (member_key(spark, "M1"), "BKN", "plus", "monthly", Decimal("59.00"), date(2024, 3, 1), "cancelled",
+             date(2025, 1, 5), True, False, None, False, datetime(2025, 1, 5, 23, 50),
+             "members/2025-01-05/part-00000.csv", 2, "batch-1"),
+            (member_key(spark, "M2"), "BKN", "elite", "annual", Decimal("75.65"), date(2024, 3, 1), "active", None,
+             True, True, date(2024, 6, 1), True, datetime(2025, 1, 1, 23, 50), "test/2025-01-01/part-00000", 3,
+             "batch-1"),
         ],
         members.CONTRACT.spark_schema,
     )  # fmt: skip
-    flagged = members.transform(raw)
+    flagged = _transform(raw)
     assert_same_rows(valid_rows(flagged, members.CONTRACT), expected)
-    assert flagged.filter("_is_duplicate").count() == 1
-    assert not set(PII) & set(members.CONTRACT.column_names)
+    assert flagged.filter("_is_duplicate").count() == 1  # M1's older state
+    assert not {*PII, "member_id", "wearable_device_id"} & set(members.CONTRACT.column_names)
+
+
+def test_member_pii_holds_the_decrypted_contact_details_of_the_same_latest_state(spark):
+    raw = bronze_rows(spark, RAW, [_member(), _member("M2", wearable_device_id="42", email=" J@x.io ")])
+    rows = valid_rows(member_pii.transform(raw, secrets=SECRETS), member_pii.CONTRACT).collect()
+    by_id = {r.member_id: r for r in rows}
+    assert by_id["M1"].member_key == member_key(spark, "M1")
+    assert (by_id["M1"].first_name, by_id["M1"].email, by_id["M1"].phone) == ("Jane", "jane@example.com", "555-0100")
+    assert (by_id["M2"].email, by_id["M2"].wearable_device_id) == ("J@x.io", "42")
+    assert raw.first().email != "jane@example.com"  # Bronze holds it encrypted
 
 
 def test_each_broken_member_record_is_quarantined_with_the_rule_it_broke(spark):
@@ -46,7 +64,7 @@ def test_each_broken_member_record_is_quarantined_with_the_rule_it_broke(spark):
         spark,
         RAW,
         [
-            {"_raw": "M1,Jane,Doe", "_parse_error": "expected 13 fields, got 3"},
+            {"_raw": "M1,Jane,Doe", "_parse_error": "expected 17 fields, got 3"},
             _member("M2", join_date="30/01/2025"),
             _member("M3", status="cancelled"),
             _member("M4", status="cancelled", cancel_date="2024-01-01"),
@@ -54,9 +72,11 @@ def test_each_broken_member_record_is_quarantined_with_the_rule_it_broke(spark):
             _member("M6", plan="platinum"),
             _member("M7", monthly_fee="free"),
             _member("M8"),
+            _member("M9", research_consent="yes please"),
+            _member("M10", research_consent="true"),  # consent without its date
         ],
     )
-    flagged = members.transform(raw)
+    flagged = _transform(raw)
     assert quarantine_reasons(flagged) == {
         1: "well_formed_record",
         2: "parseable(join_date)",
@@ -65,5 +85,7 @@ def test_each_broken_member_record_is_quarantined_with_the_rule_it_broke(spark):
         5: "between(monthly_fee,0,1000)",
         6: "in_set(plan)",
         7: "parseable(monthly_fee)",
+        9: "parseable(research_consent)",
+        10: "research_consent_date_iff_consent",
     }
-    assert [r.member_id for r in valid_rows(flagged, members.CONTRACT).collect()] == ["M8"]
+    assert [r.member_key for r in valid_rows(flagged, members.CONTRACT).collect()] == [member_key(spark, "M8")]
