@@ -4,6 +4,8 @@ from pyspark.sql import functions as F
 
 from fitlake.contracts import STRING, Column, TableContract, in_set, rule
 from fitlake.quality import (
+    SplitCounts,
+    conform,
     count_outcomes,
     flag_duplicates,
     flag_failures,
@@ -44,33 +46,56 @@ def test_a_rule_that_evaluates_to_null_counts_as_failed(spark):
 def test_first_row_in_order_wins_and_quarantined_rows_do_not_shadow_valid_ones(spark):
     df = spark.createDataFrame(
         [
-            ("k1", 3, None),
-            ("k1", 1, None),  # earliest valid k1: kept
-            ("k1", 0, "broken"),  # earlier still, but quarantined: neither kept nor a duplicate
-            ("k2", 5, None),
+            ("k1", 3, None, False),
+            ("k1", 1, None, False),  # earliest valid k1: kept
+            ("k1", 0, "broken", False),  # earlier still, but quarantined: neither kept nor a duplicate
+            ("k1", -1, None, True),  # earlier still, but withheld: neither kept nor a duplicate
+            ("k2", 5, None, False),
         ],
-        "key string, seq int, _quarantine_reason string",
+        "key string, seq int, _quarantine_reason string, _is_withheld boolean",
     )
     flagged = flag_duplicates(df, ["key"], [F.col("seq")])
     result = {(r.key, r.seq): r._is_duplicate for r in flagged.collect()}
-    assert result == {("k1", 3): True, ("k1", 1): False, ("k1", 0): False, ("k2", 5): False}
+    assert result == {("k1", 3): True, ("k1", 1): False, ("k1", 0): False, ("k1", -1): False, ("k2", 5): False}
+
+
+def test_research_data_without_consent_is_withheld_unless_the_line_did_not_parse(spark):
+    contract = TableContract("silver.t", "t", (Column("key", STRING, "k", nullable=False),), keys=("key",))
+    df = spark.createDataFrame(
+        [
+            ("a", True, None),
+            ("b", False, None),  # parsed, no consent: withheld, not checked further
+            (None, False, None),  # would break not_null(key), but is withheld first
+            ("c", None, None),  # consent unknown (no such member): withheld
+            ("d", False, "malformed"),  # not a record: quarantined (without its raw line, see quarantined_rows)
+        ],
+        "key string, consented boolean, _parse_error string",
+    )
+    flagged = conform(df, contract, [], [F.col("key")], consented=F.col("consented"))
+    outcome = {r.key: (r._quarantine_reason, r._is_withheld) for r in flagged.collect() if r.key != "d"}
+    assert outcome == {"a": (None, False), "b": (None, True), None: (None, True), "c": (None, True)}
+    assert flagged.filter("key = 'd'").first()._quarantine_reason == "well_formed_record"
+    assert count_outcomes(flagged) == SplitCounts(rows_in=5, quarantined=1, duplicates=0, withheld=3)
 
 
 def test_split_accounts_for_every_row(spark):
     contract = TableContract("silver.t", "t", (Column("key", STRING, "k", nullable=False),), keys=("key",))
     df = spark.createDataFrame(
         [
-            ("a", None, False, "line a", "f", 1, "b1"),
-            ("a", None, True, "line a again", "f", 2, "b1"),
-            (None, "not_null(key)", False, "line ?", "f", 3, "b1"),
+            ("a", None, False, False, "line a", "f", 1, "b1"),
+            ("a", None, True, False, "line a again", "f", 2, "b1"),
+            (None, "not_null(key)", False, False, "line ?", "f", 3, "b1"),
+            ("w", None, False, True, "line w", "f", 4, "b1"),
         ],
-        "key string, _quarantine_reason string, _is_duplicate boolean, _raw string, "
+        "key string, _quarantine_reason string, _is_duplicate boolean, _is_withheld boolean, _raw string, "
         "_source_file string, _line_number int, _batch_id string",
     )
     counts = count_outcomes(df)
-    assert (counts.rows_in, counts.rows_out, counts.quarantined, counts.duplicates) == (3, 1, 1, 1)
+    assert (counts.rows_in, counts.rows_out, counts.quarantined, counts.duplicates, counts.withheld) == (4, 1, 1, 1, 1)
     assert [r.key for r in valid_rows(df, contract).collect()] == ["a"]
     at = datetime(2025, 1, 2, tzinfo=UTC)
     (q,) = quarantined_rows(df, at).collect()
     assert (q._quarantine_reason, q._raw, q._line_number) == ("not_null(key)", "line ?", 3)
     assert q._quarantined_at == at.replace(tzinfo=None)
+    (research,) = quarantined_rows(df, at, keep_raw=False).collect()
+    assert (research._raw, research._line_number) == (None, 3)  # research data: the raw line stays in Bronze
