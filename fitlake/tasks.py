@@ -29,19 +29,24 @@ class TaskContext:
         return self.log.run_id
 
 
-def check_landing(landing: Path) -> None:
-    """Refuse to ingest when a source has no landing files at all: nothing to do is almost always a
-    wrong FITLAKE_HOME or a forgotten `fitlake generate`, not a quiet day."""
-    empty = [m.module.SOURCE.folder for m in table_modules("bronze") if not m.module.SOURCE.files(landing)]
-    if empty:
+def check_landing(landing: Path) -> list[str]:
+    """Refuse to ingest when no source has any landing file: that is almost always a wrong FITLAKE_HOME or a
+    forgotten `fitlake generate`, not a quiet day. Returns the sources that have no file yet (a late file,
+    a source that starts later), which are ingested as soon as their files land."""
+    sources = [m.module.SOURCE.folder for m in table_modules("bronze")]
+    empty = [s for s, m in zip(sources, table_modules("bronze"), strict=True) if not m.module.SOURCE.files(landing)]
+    if len(empty) == len(sources):
         raise LandingEmpty(
             f"no landing files for {', '.join(empty)} under {landing}: "
             "run `fitlake generate` first, or point FITLAKE_HOME at the lakehouse folder"
         )
+    return empty
 
 
 def ingest_bronze(ctx: TaskContext) -> None:
-    check_landing(ctx.lh.settings.landing)
+    waiting = check_landing(ctx.lh.settings.landing)
+    if waiting:
+        print(f"  no landing files yet for {', '.join(waiting)}: their tables stay as they are", flush=True)
     for m in table_modules("bronze"):
         with ctx.log.step("ingest_bronze", m.name) as step:
             ingest(ctx.lh, m.module, ctx.run_id, step)

@@ -61,8 +61,8 @@ def home(tmp_path_factory) -> Path:
 
 def steps_per_run(home: Path) -> int:
     """Run-log steps of one full run: one per table each task builds or checks."""
-    (row,) = sql(home, "select count(*) as n from ops.run_log group by run_id order by min(started_at) limit 1")
-    return row["n"]
+    runs = sql(home, "select run_id, count(*) as n, min(started_at) as started from ops.run_log group by run_id")
+    return min(runs, key=lambda r: r["started"])["n"]
 
 
 def tables_on_disk(spark, home: Path) -> dict[str, DataFrame]:
