@@ -32,5 +32,6 @@ CONTRACT = raw_contract(
         "research_consent_date": "Date research consent was given, yyyy-MM-dd, while it holds",
         "wearable_device_id": "Fitbit user id of the member's linked wearable, if any",
     },
-    pii=("first_name", "last_name", "email", "phone"),
+    # A device id identifies its wearer as surely as a phone number does.
+    pii=("first_name", "last_name", "email", "phone", "wearable_device_id"),
 )
