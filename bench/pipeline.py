@@ -5,6 +5,10 @@ Reports the median (and range) of wall-clock seconds and of each process's peak 
 seconds of every table step from ops.run_log. Run by hand; paste the output into bench/RESULTS.md.
 
     .venv/bin/python bench/pipeline.py --runs 5 --scale small
+    .venv/bin/python bench/pipeline.py --runs 3 --scale medium --bronze-silver
+
+`--bronze-silver` generates the data once, then times `ingest_bronze` and `build_silver` (each its own
+process) in a fresh lakehouse per repetition whose landing folder links to that data.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -49,7 +54,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scale", default="small")
     parser.add_argument("--seed", default="7")
+    parser.add_argument("--bronze-silver", action="store_true", help="time only ingest_bronze and build_silver")
     args = parser.parse_args()
+    if args.bronze_silver:
+        bronze_silver(args)
+        return
 
     phases: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     steps: dict[str, list[float]] = defaultdict(list)
@@ -90,6 +99,46 @@ def main() -> None:
     print("\n| step in the first run (task table) | rows written | seconds |\n|---|---|---|")
     for table, values in steps.items():
         written = f"{rows[table]:,}" if rows[table] is not None else "- (checked, not written)"
+        print(f"| {table} | {written} | {summary(values, 's')} |")
+
+
+def _first_run_steps(home: Path) -> list[dict]:
+    query = "select run_id, task, table_name, seconds, rows_out from ops.run_log order by started_at"
+    return json.loads(timed(home, "sql", query, "--format", "json")[2])
+
+
+def bronze_silver(args: argparse.Namespace) -> None:
+    phases: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    steps: dict[str, list[float]] = defaultdict(list)
+    rows: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="fitlake-bench-") as tmp:
+        data = Path(tmp) / "data"
+        timed(data, "generate", "--scale", args.scale, "--seed", args.seed)
+        for i in range(args.runs):
+            home = Path(tmp) / f"run-{i}"
+            home.mkdir()
+            (home / "landing").symlink_to(data / "landing")
+            for task in ("ingest_bronze", "build_silver"):
+                seconds, rss, _ = timed(home, "run", "--only", task)
+                phases[task]["seconds"].append(seconds)
+                phases[task]["rss"].append(rss)
+            for step in _first_run_steps(home):
+                key = f"{step['task']}: {step['table_name']}"
+                steps[key].append(step["seconds"])
+                rows[key] = step["rows_out"]
+            shutil.rmtree(home)
+            print(f"repetition {i + 1}/{args.runs} done", file=sys.stderr)
+    print(f"## Bronze + Silver, scale {args.scale}, seed {args.seed}: median (min-max) of {args.runs} runs\n")
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{datetime.now(UTC):%Y-%m-%d}\n")  # fmt: skip
+    print("| task (own process) | wall clock | peak RSS |\n|---|---|---|")
+    for phase, values in phases.items():
+        print(f"| {phase} | {summary(values['seconds'], 's')} | {summary(values['rss'], 'MiB')} |")
+    total = [sum(v) for v in zip(*(p["seconds"] for p in phases.values()), strict=True)]
+    print(f"| Bronze + Silver | {summary(total, 's')} | |")
+    print("\n| step (task: table) | rows written | seconds |\n|---|---|---|")
+    for table, values in steps.items():
+        written = f"{rows[table]:,}" if rows[table] is not None else "-"
         print(f"| {table} | {written} | {summary(values, 's')} |")
 
 
