@@ -114,6 +114,15 @@ def flag_withheld(df: DataFrame, consented: SparkColumn | None, parse_rules: Ite
     )
 
 
+def is_reference_rule(expectation: Expectation) -> bool:
+    """A `foreign_key(...)` rule (silver/_lookups.py `known`): judged with the contract's rules, not before them.
+
+    An orphan is a record that parsed; its other faults (a negative price, say) are still worth reporting,
+    and a record orphaned only because its member's export was quarantined should show what else is wrong.
+    """
+    return expectation.rule.startswith("foreign_key(")
+
+
 def conform(
     df: DataFrame,
     contract: TableContract,
@@ -121,14 +130,19 @@ def conform(
     order_by: Iterable[SparkColumn],
     consented: SparkColumn | None = None,
 ) -> DataFrame:
-    """Flag lines that are not records, then the parse rules, then (for rows that parsed) consent and the
-    contract's expectations, then duplicates.
+    """Flag lines that are not records, then the parse rules, then (for rows that parsed) consent, references
+    and the contract's expectations, then duplicates.
 
     `consented` is given for research data (wearables, workouts): true when the member allowed its use.
     """
-    parse_rules = (well_formed(), *parse_rules)
-    flagged = flag_failures(df, parse_rules[:1], parse_rules[1:], contract.row_expectations)
-    return flag_duplicates(flag_withheld(flagged, consented, parse_rules), contract.keys, order_by)
+    parse_rules = tuple(parse_rules)
+    parsing = (well_formed(), *[e for e in parse_rules if not is_reference_rule(e)])
+    references = [e for e in parse_rules if is_reference_rule(e)]
+    # A key a reference resolves to is NULL exactly when the reference failed: say so once, as the orphan.
+    resolved = {f"not_null({e.columns[-1]})" for e in references}
+    checks = (*references, *[e for e in contract.row_expectations if e.rule not in resolved])
+    flagged = flag_failures(df, parsing[:1], parsing[1:], checks)
+    return flag_duplicates(flag_withheld(flagged, consented, parsing), contract.keys, order_by)
 
 
 def failure_counts(df: DataFrame, expectations: Iterable[Expectation]) -> dict[str, int]:

@@ -28,5 +28,7 @@ def with_member_key(df: DataFrame, member_pii: DataFrame, source: str = "member_
 def known(source: str, resolved: str, table: str) -> Expectation:
     """A reference that is present must resolve to a row of `table`: quarantine orphans."""
     return Expectation(
-        f"foreign_key({source})", f"{quote(source)} IS NULL OR {quote(resolved)} IS NOT NULL", columns=(source,)
+        f"foreign_key({source})",
+        f"{quote(source)} IS NULL OR {quote(resolved)} IS NOT NULL",
+        columns=(source, resolved),
     )

@@ -21,7 +21,7 @@ SILVER = [c for c in registry.contracts().values() if c.schema == "silver"]
 
 def _checkin(checkin_id: str, channel: str = "app") -> tuple:
     at = datetime(2025, 1, 6, 11, 14, tzinfo=UTC)
-    return (checkin_id, "m1", "loc1", at, date(2025, 1, 6), 6, "America/New_York", channel, "f.json", 1)
+    return (checkin_id, "m1", "loc1", at, date(2025, 1, 6), 6, "America/New_York", channel, "f.json", 1, "b1")
 
 
 def _write_silver(lh, checkins: list[tuple]) -> None:

@@ -26,7 +26,7 @@ def test_daily_active_members_match_a_plain_python_count(spark):
     silver = spark.createDataFrame(
         [
             (f"CK{i}", member, loc, datetime(day.year, day.month, day.day, hour), day, hour, "America/New_York",
-             "app", "f", i)
+             "app", "f", i, "b1")
             for i, (member, loc, day, hour) in enumerate(VISITS)
         ],
         CHECKINS.spark_schema,
