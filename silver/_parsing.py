@@ -7,6 +7,9 @@ import zoneinfo
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
+from pyspark.sql.types import ArrayType, StringType
+
+from fitlake.contracts import Expectation, quote, rule
 
 # IANA region zones (Area/City). Unknown zones are checked first because to_utc_timestamp raises on them.
 KNOWN_TIMEZONES = tuple(
@@ -48,3 +51,45 @@ def is_known_timezone(column: str) -> str:
 def local_to_utc(local: Column, timezone: str) -> Column:
     """Local wall-clock time at a site to a UTC instant; NULL when the zone is not a known IANA zone."""
     return F.when(F.expr(is_known_timezone(timezone)), F.to_utc_timestamp(local, F.col(timezone)))
+
+
+def to_int(name: str) -> Column:
+    return F.expr(f"try_cast(trim(`{name}`) AS int)")
+
+
+def _as_code(value: Column) -> Column:
+    trimmed = F.trim(value)
+    return F.when(trimmed != "", F.regexp_replace(F.lower(trimmed), r"[\s-]+", "_"))
+
+
+def to_code(name: str) -> Column:
+    """A code as the source typed it, in one spelling: ' No-Show ' -> 'no_show' (blank becomes NULL)."""
+    return _as_code(F.col(name))
+
+
+def to_codes(name: str, separator: str = ";") -> Column:
+    """A `separator`-joined list of codes as array<string>, blanks dropped; no text is an empty list.
+
+    The cast pins the element nullability, which differs between engines after split().
+    """
+    items = F.transform(F.split(F.coalesce(F.col(name), F.lit("")), separator), _as_code)
+    return F.filter(items, lambda item: item.isNotNull()).cast(ArrayType(StringType()))
+
+
+def known_timezone(column: str) -> Expectation:
+    """A present time zone must be a known IANA region zone (a missing one is the contract's not_null)."""
+    return rule("known_timezone", f"{quote(column)} IS NULL OR {is_known_timezone(column)}")
+
+
+# Lineage a Silver transform carries from its Bronze line through conform.
+LINE_LINEAGE = ("_source_file", "_line_number", "_raw", "_parse_error", "_batch_id", "_ingested_at")
+
+
+def first_delivered() -> list[Column]:
+    """Order for events: the first delivery of a record wins, later copies are re-sent."""
+    return [F.col("_ingested_at"), F.col("_source_file"), F.col("_line_number")]
+
+
+def latest_delivered() -> list[Column]:
+    """Order for reference data re-exported whole: the latest export of a record is its current state."""
+    return [F.col("_ingested_at").desc(), F.col("_source_file").desc(), F.col("_line_number").desc()]

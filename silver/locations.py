@@ -1,0 +1,45 @@
+"""Locations: one row per site of the gym, its time zone and the wellness rooms it has.
+
+Reference data, exported whole: when a site is exported again, the latest export is its current state.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+from pyspark.sql.types import ArrayType
+
+from fitlake.contracts import ROW_LINEAGE, STRING, Column, TableContract
+from fitlake.quality import conform
+from silver._parsing import LINE_LINEAGE, known_timezone, latest_delivered, text, to_codes
+
+INPUTS = ("bronze.locations_raw",)
+
+CONTRACT = TableContract(
+    name="silver.locations",
+    comment="One row per location (site): the latest exported state, with the site's IANA time zone.",
+    columns=(
+        Column("location_id", STRING, "Location code in the studio system, e.g. BKN", nullable=False),
+        Column("name", STRING, "Name of the site"),
+        Column("city", STRING, "City the site is in"),
+        Column("timezone", STRING, "IANA time zone of the site: local times there convert with it", nullable=False),
+        Column("facilities", ArrayType(STRING), "Wellness rooms members can book, e.g. [sauna, pool]"),
+        *ROW_LINEAGE,
+    ),
+    keys=("location_id",),
+    # Every local time of a site becomes UTC through this zone: an unknown one would make them all NULL.
+    expectations=(known_timezone("timezone"),),
+)
+
+PARSE_RULES = ()
+
+
+def transform(locations_raw: DataFrame) -> DataFrame:
+    typed = locations_raw.select(
+        text("location_id").alias("location_id"),
+        text("name").alias("name"),
+        text("city").alias("city"),
+        text("timezone").alias("timezone"),
+        to_codes("facilities").alias("facilities"),
+        *LINE_LINEAGE,
+    )
+    return conform(typed, CONTRACT, PARSE_RULES, latest_delivered())
