@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from chispa import assert_df_equality
 from pyspark.sql import DataFrame, SparkSession
 
 from fitlake.contracts import TableContract
@@ -15,6 +16,17 @@ LINEAGE = {"_source_file": "ref/2025-01-01/part-00000.csv", "_line_number": 2, "
 def silver_rows(spark: SparkSession, contract: TableContract, records: list[dict]) -> DataFrame:
     rows = [tuple({**LINEAGE, **r}.get(c) for c in contract.column_names) for r in records]
     return spark.createDataFrame(rows, contract.spark_schema)
+
+
+def assert_same_rows_by_line(actual: DataFrame, expected: DataFrame) -> None:
+    """tests.builders.assert_same_rows for tables with array columns: Sail cannot hash arrays to compare rows
+    in any order, so both sides are put in line order."""
+    assert_df_equality(
+        actual.orderBy("_source_file", "_line_number"),
+        expected.orderBy("_source_file", "_line_number"),
+        ignore_nullable=True,
+        ignore_metadata=True,
+    )
 
 
 def location_rows(spark: SparkSession, zones: dict[str, str]) -> DataFrame:

@@ -1,8 +1,8 @@
 from bronze.instructors_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import instructors
-from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows, quarantine_reasons
-from tests.silver.reference_rows import location_rows
+from tests.builders import INGESTED_AT, bronze_rows, quarantine_reasons
+from tests.silver.reference_rows import assert_same_rows_by_line, location_rows
 
 
 def _instructor(instructor_id="I0001", location_id="BKN", **fields):
@@ -25,7 +25,7 @@ def test_specialties_become_class_type_codes_and_names_stay_in_bronze(spark):
         ],
         instructors.CONTRACT.spark_schema,
     )
-    assert_same_rows(valid_rows(instructors.transform(raw, _locations(spark)), instructors.CONTRACT), expected)
+    assert_same_rows_by_line(valid_rows(instructors.transform(raw, _locations(spark)), instructors.CONTRACT), expected)
     assert {"first_name", "last_name"} <= set(RAW.pii_columns)
     assert not {"first_name", "last_name"} & set(instructors.CONTRACT.column_names)
 

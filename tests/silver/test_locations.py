@@ -1,7 +1,8 @@
 from bronze.locations_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import locations
-from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows, quarantine_reasons
+from tests.builders import INGESTED_AT, bronze_rows, quarantine_reasons
+from tests.silver.reference_rows import assert_same_rows_by_line
 
 
 def _location(location_id="BKN", tz="America/New_York", **fields):
@@ -26,7 +27,7 @@ def test_fields_are_trimmed_and_facilities_become_a_list_of_codes(spark):
         ],
         locations.CONTRACT.spark_schema,
     )  # fmt: skip
-    assert_same_rows(valid_rows(locations.transform(raw), locations.CONTRACT), expected)
+    assert_same_rows_by_line(valid_rows(locations.transform(raw), locations.CONTRACT), expected)
 
 
 def test_the_latest_export_of_a_location_is_its_state(spark):
