@@ -244,10 +244,12 @@ def _first_line(error: BaseException) -> str:
 def _print_table(columns: list[str], rows: list[list[object]]) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(*columns, show_lines=False)
     for r in rows:
-        table.add_row(*["" if v is None else str(v) for v in r])
+        # Text, not str: rich would read a value like "[redacted]" as markup and print nothing.
+        table.add_row(*[Text("" if v is None else str(v)) for v in r])
     Console(width=max(100, 14 * len(columns))).print(table)
     typer.echo(f"{len(rows)} rows")
 
