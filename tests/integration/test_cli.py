@@ -30,10 +30,17 @@ QUARANTINE_RULE = {
     ("checkins", "bad_timestamp"): "parseable(checkin_local_time)",
     ("members", "wrong_field_count"): "well_formed_record",
     ("members", "bad_timestamp"): "parseable(join_date)",
+    ("attendance", "malformed_json"): "well_formed_record",
+    ("attendance", "truncated_file"): "well_formed_record",
+    ("attendance", "missing_required"): "not_null(member_id)",
+    ("attendance", "bad_timestamp"): "parseable(event_local_time)",
+    ("attendance", "orphan_key"): "foreign_key(session_id)",
+    ("cancellations", "bad_timestamp"): "parseable(requested_local_time)",
 }
-DUPLICATE = {"checkins"}
+DUPLICATE = {"checkins", "attendance"}
 NOT_A_BAD_ROW = {"late_file"}  # the file is read whenever it lands
-REPAIRED: dict[tuple[str, str], str] = {}
+# (source, kind) -> the table that keeps the record, repaired (e.g. contact details redacted from a note).
+REPAIRED: dict[tuple[str, str], str] = {("cancellations", "pii_in_notes"): "silver.cancellations"}
 
 
 def _truth(home) -> dict:
@@ -102,6 +109,15 @@ def test_every_injected_defect_is_quarantined_under_its_rule_and_nothing_else_is
                 assert row[column] in _lost(tables, truth, rule), (table, line, rule)
 
 
+def test_every_repaired_defect_is_kept_in_its_table(home, sail):
+    tables = tables_on_disk(sail, home)
+    for d in _truth(home)["defects"]:
+        if (d["source"], d["kind"]) in REPAIRED:
+            table = tables[REPAIRED[d["source"], d["kind"]]]
+            kept = table.filter((F.col("_source_file") == d["file"]) & (F.col("_line_number") == d["line"])).count()
+            assert kept == 1, (d["source"], d["kind"], d["file"], d["line"])
+
+
 def test_duplicates_removed_are_exactly_the_resent_records(home):
     counts = _truth(home)["counts"]
     steps = {r["table_name"]: r for r in sql(home, "select * from ops.run_log where task = 'build_silver'")}
@@ -166,6 +182,11 @@ def test_history_shows_delta_commits(home):
 def test_channels_are_normalised(home):
     rows = sql(home, "select channel, count(*) as n from silver.checkins group by channel")
     assert {r["channel"] for r in rows} == {"app", "front_desk"}
+
+
+def test_sql_prints_values_as_they_are_even_when_they_look_like_markup(home):
+    result = fitlake(home, "sql", "select 'call me on [redacted]' as note")
+    assert "call me on [redacted]" in result.stdout
 
 
 @pytest.mark.parametrize(
