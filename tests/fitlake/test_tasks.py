@@ -43,6 +43,12 @@ def test_quality_checks_pass_clean_silver_tables_logging_each_as_a_step(lakehous
     assert steps["silver.checkins"] == ("quality_checks", "ok", 2, None)
 
 
+def test_quality_checks_pass_a_silver_table_of_one_row(lakehouse):
+    _write_silver(lakehouse, [_checkin("c1")])  # a quiet first day: one row in a table
+    quality_checks(TaskContext(lakehouse, RunLog(lakehouse, "run-1")))
+    assert _steps(lakehouse)["silver.checkins"] == ("quality_checks", "ok", 1, None)
+
+
 def test_quality_checks_fail_naming_the_table_each_broken_rule_and_its_rows(lakehouse):
     _write_silver(lakehouse, [_checkin("c1"), _checkin("c2", "telepathy"), _checkin("c1")])
     with pytest.raises(ContractViolation) as failure:
