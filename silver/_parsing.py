@@ -93,3 +93,33 @@ def first_delivered() -> list[Column]:
 def latest_delivered() -> list[Column]:
     """Order for reference data re-exported whole: the latest export of a record is its current state."""
     return [F.col("_ingested_at").desc(), F.col("_source_file").desc(), F.col("_line_number").desc()]
+
+
+def utc_iso_to_timestamp(name: str) -> Column:
+    """An instant written as ISO 8601 UTC, `2025-01-06T11:14:33Z`; any other format is NULL (not guessed).
+
+    The zone is parsed from the text, so the result does not depend on the session time zone.
+    """
+    value = F.trim(F.col(name))
+    return F.when(value.endswith("Z"), F.expr(f"try_to_timestamp(trim(`{name}`), \"yyyy-MM-dd'T'HH:mm:ssXXX\")"))
+
+
+def utc_to_local(instant: Column, timezone: str) -> Column:
+    """A UTC instant as wall-clock time at a site; NULL when the zone is not a known IANA zone."""
+    return F.when(F.expr(is_known_timezone(timezone)), F.from_utc_timestamp(instant, F.col(timezone)))
+
+
+# Spellings of a unit that mean the same: the till types "2 lbs" and "16 fl oz" for the catalog's "2 LB", "16oz".
+_UNIT_SPELLINGS = (("lbs", "lb"), ("floz", "oz"))
+
+
+def name_key(name: str) -> Column:
+    """A product name as matching sees it: lower case letters and digits only, unit spellings unified.
+
+    "Whey Protein 2 LB", " whey-PROTEIN 2lbs" and "WHEY PROTEIN 2-lb" all become "wheyprotein2lb". Both
+    sides of a match go through this, so the unit rewrite only has to be consistent, not clever.
+    """
+    key = F.regexp_replace(F.lower(F.col(name)), r"[^\p{L}\p{N}]", "")
+    for spelling, unit in _UNIT_SPELLINGS:
+        key = F.regexp_replace(key, spelling, unit)
+    return F.when(key != "", key)
