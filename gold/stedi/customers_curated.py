@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pyspark.sql import DataFrame
 
-from fitlake.contracts import BIGINT, Column, TableContract, rule
+from fitlake.contracts import BIGINT, Column, TableContract
 from silver.stedi._customers import curated_customers
 from silver.stedi.customer_trusted import CONTRACT as CUSTOMER_TRUSTED
 
@@ -32,7 +32,6 @@ CONTRACT = TableContract(
         Column("accelerometer_readings", BIGINT, "Accelerometer readings of the customer", nullable=False),
     ),
     keys=("customer_key",),
-    expectations=(rule("has_accelerometer_readings", "accelerometer_readings > 0"),),
 )
 
 
