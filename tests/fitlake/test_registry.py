@@ -4,7 +4,8 @@ import pytest
 
 from fitlake.registry import LAYER_PACKAGES, contracts, daily_contracts, in_build_order, subpackages, table_modules
 
-ALL_MODULES = [m for layer in LAYER_PACKAGES for m in table_modules(layer)]
+# The daily layers' modules and their subpackages' (silver/stedi/...): every table module has the same shape.
+ALL_MODULES = [m for layer in LAYER_PACKAGES for p in (layer, *subpackages(layer)) for m in table_modules(p)]
 
 
 @pytest.mark.parametrize("module", ALL_MODULES, ids=lambda m: m.name)
