@@ -185,6 +185,37 @@ def task(
         TASKS[name](TaskContext(lh, RunLog(lh, run_id or new_run_id())))
 
 
+@app.command()
+def stedi(
+    ctx: typer.Context,
+    landing: Annotated[
+        Path,
+        typer.Option("--landing", help="STEDI folder: customer/, accelerometer/, step_trainer/, each landing/*.json"),
+    ],
+) -> None:
+    """Ingest the STEDI step-trainer data into its landing, trusted and curated tables."""
+    from fitlake import stedi as stedi_pipeline
+    from fitlake.runlog import RunLog, new_run_id
+    from fitlake.session import open_lakehouse
+    from fitlake.tasks import TaskContext
+
+    settings: Settings = ctx.obj
+    landing = landing.expanduser().resolve()
+    stedi_pipeline.check_landing(landing)  # before the engine starts: nothing is written
+    run_id = new_run_id()
+    typer.echo(
+        f"stedi {run_id}: landing {landing} | engine {settings.engine}, catalog {settings.catalog}, "
+        f"home {settings.home}"
+    )
+    started = time.perf_counter()
+    with open_lakehouse(settings) as lh:
+        stedi_pipeline.build(TaskContext(lh, RunLog(lh, run_id)), landing)
+        counts = stedi_pipeline.table_counts(lh)
+    typer.echo(f"\nsummary: {len(counts)} STEDI tables, {time.perf_counter() - started:.1f}s in all")
+    for c in counts:
+        typer.echo(f"  {c.zone:<8} {c.table:<40} {c.rows:>10,} rows")
+
+
 def _parse_vars(pairs: list[str]) -> dict[str, str]:
     parsed = {}
     for pair in pairs:

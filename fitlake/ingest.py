@@ -10,6 +10,7 @@ remembers files that held no data lines (a header-only CSV on a quiet day).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from types import ModuleType
 
 from pyspark.sql import DataFrame
@@ -63,11 +64,15 @@ def ledger_unrecorded_files(lh: Lakehouse, table: TableContract) -> int:
     return len(rows)
 
 
-def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step) -> None:
+def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step, landing: Path | None = None) -> None:
     # A Bronze module is a declaration (its landing SOURCE and CONTRACT); to_bronze does the rest.
-    """Append the lines of every landing file the table has not ingested yet, then ledger the files."""
+    """Append the lines of every landing file the table has not ingested yet, then ledger the files.
+
+    `landing` is the folder the source's files are under (default: the lakehouse's own landing folder);
+    the ledger records paths relative to it.
+    """
     contract, source = module.CONTRACT, module.SOURCE
-    landing = lh.settings.landing
+    landing = landing or lh.settings.landing
     files = source.files(landing)
     lh.ensure_table(CONTRACT)
     lh.ensure_table(contract)

@@ -6,8 +6,9 @@ parsed by the engine (from_json into a map is NULL exactly when a line is not a 
 need a quote-aware parser, so a Python UDF parses them against the file's header. The same code runs
 on Databricks.
 
-Layout: <home>/landing/<source>/<yyyy-mm-dd>/part-*.{csv,json}. Paths are stored relative to the
-landing folder, so a lakehouse folder can move without re-ingesting its files.
+Layout: <home>/landing/<source>/<yyyy-mm-dd>/part-*.{csv,json}; a source exported differently names its
+own file pattern (STEDI: <landing>/customer/landing/*.json). Paths are stored relative to the landing
+folder, so a lakehouse folder can move without re-ingesting its files.
 """
 
 from __future__ import annotations
@@ -43,11 +44,13 @@ LINES_SCHEMA = T.ArrayType(
 class LandingSource:
     folder: str
     format: Format
+    # Glob of the source's files under `folder`; by default FitLake's layout, a folder per day.
+    pattern: str | None = None
 
     def files(self, landing_root: Path) -> list[str]:
         """Landing files of this source, relative to the landing folder, in name order."""
         base = landing_root / self.folder
-        pattern = f"*/*{EXTENSIONS[self.format]}"
+        pattern = self.pattern or f"*/*{EXTENSIONS[self.format]}"
         return sorted(p.relative_to(landing_root).as_posix() for p in base.glob(pattern) if p.is_file())
 
 

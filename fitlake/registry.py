@@ -3,6 +3,10 @@
 A table module declares `CONTRACT` and a pure `transform(*inputs)`. Silver and gold modules list the
 tables they read in `INPUTS` (names `schema.table`, in the order `transform` takes them); bronze
 modules name their landing `SOURCE` instead. Modules whose name starts with `_` are helpers.
+
+A subpackage of a layer (`silver/stedi/`) holds the tables of a pipeline of its own (`fitlake stedi`): the
+daily pipeline lists a layer without its subpackages, `table_modules("silver.stedi")` lists one, and
+`contracts()` holds them all, so the catalog re-registers every table and the docs describe it.
 """
 
 from __future__ import annotations
@@ -58,14 +62,26 @@ class TableModule:
         return getattr(self.module, "HISTORY", None)
 
 
+def _module_infos(package: str) -> list[pkgutil.ModuleInfo]:
+    path = importlib.import_module(package).__path__
+    return sorted((i for i in pkgutil.iter_modules(path) if not i.name.startswith("_")), key=lambda i: i.name)
+
+
 @cache
-def table_modules(layer: str) -> tuple[TableModule, ...]:
-    package = importlib.import_module(layer)
+def subpackages(layer: str) -> tuple[str, ...]:
+    """The layer's subpackages, as dotted names (`silver.stedi`): each the tables of another pipeline."""
+    return tuple(f"{layer}.{info.name}" for info in _module_infos(layer) if info.ispkg)
+
+
+@cache
+def table_modules(package: str) -> tuple[TableModule, ...]:
+    """The table modules of a layer (`silver`, without its subpackages) or of one subpackage (`silver.stedi`)."""
+    layer = package.split(".")[0]
     found = []
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
+    for info in _module_infos(package):
+        if info.ispkg:
             continue
-        module = importlib.import_module(f"{layer}.{info.name}")
+        module = importlib.import_module(f"{package}.{info.name}")
         if not hasattr(module, "CONTRACT"):
             raise TypeError(f"{module.__name__} has no CONTRACT: helpers must start with '_'")
         if module.CONTRACT.schema != layer:
@@ -74,23 +90,33 @@ def table_modules(layer: str) -> tuple[TableModule, ...]:
     return tuple(found)
 
 
-def in_build_order(layer: str) -> list[TableModule]:
-    """The layer's modules, each after the tables of the same layer that it reads."""
-    modules = {m.name: m for m in table_modules(layer)}
+def in_build_order(package: str) -> list[TableModule]:
+    """The package's modules, each after the tables of the same package that it reads."""
+    modules = {m.name: m for m in table_modules(package)}
     graph = {name: [i for i in m.inputs if i in modules] for name, m in modules.items()}
     return [modules[name] for name in graphlib.TopologicalSorter(graph).static_order()]
 
 
-@cache
-def contracts() -> dict[str, TableContract]:
-    """Every declared table: layer tables, their quarantine tables, and the ops tables."""
+def _contracts(packages: tuple[str, ...]) -> dict[str, TableContract]:
     from fitlake import ingest, quality, reconciliation, runlog
 
     found: dict[str, TableContract] = {c.name: c for c in (runlog.CONTRACT, ingest.CONTRACT, reconciliation.CONTRACT)}
-    for layer in LAYER_PACKAGES:
-        for m in table_modules(layer):
+    for package in packages:
+        for m in table_modules(package):
             found[m.name] = m.contract
             if quality.has_quarantine(m):
                 q = quality.quarantine_contract(m.contract)
                 found[q.name] = q
     return found
+
+
+@cache
+def contracts() -> dict[str, TableContract]:
+    """Every declared table: layer and subpackage tables, their quarantine tables, and the ops tables."""
+    return _contracts(tuple(p for layer in LAYER_PACKAGES for p in (layer, *subpackages(layer))))
+
+
+@cache
+def daily_contracts() -> dict[str, TableContract]:
+    """The tables of the daily pipeline (the layers without their subpackages), quarantines and ops tables."""
+    return _contracts(LAYER_PACKAGES)

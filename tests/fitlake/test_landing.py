@@ -56,6 +56,17 @@ def test_source_lists_its_files_relative_to_landing_in_name_order(tmp_path):
     assert LandingSource("members", "csv").files(tmp_path) == []
 
 
+def test_a_source_exported_in_another_layout_names_its_file_pattern(tmp_path):
+    landing = tmp_path / "customer" / "landing"
+    landing.mkdir(parents=True)
+    for name in ("customer-2.json", "customer-1.json", "README.md"):
+        (landing / name).write_text("{}\n")
+    (tmp_path / "customer" / "trusted").mkdir()
+    (tmp_path / "customer" / "trusted" / "customer-1.json").write_text("{}\n")
+    stedi = LandingSource("customer", "jsonl", pattern="landing/*.json")
+    assert stedi.files(tmp_path) == ["customer/landing/customer-1.json", "customer/landing/customer-2.json"]
+
+
 def test_read_lines_reads_many_files_keeping_file_and_line(sail, tmp_path):
     # 40 files: enough that a left-deep union would be far deeper than the balanced one used.
     files = []

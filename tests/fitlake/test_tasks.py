@@ -16,7 +16,7 @@ from fitlake.runlog import RunLog
 from fitlake.tasks import TaskContext, quality_checks
 
 CHECKINS = registry.contracts()["silver.checkins"]
-SILVER = [c for c in registry.contracts().values() if c.schema == "silver"]
+SILVER = [c for c in registry.daily_contracts().values() if c.schema == "silver"]
 
 
 def _checkin(checkin_id: str, channel: str = "app") -> tuple:
