@@ -139,7 +139,7 @@ def conform(
     parsing = (well_formed(), *[e for e in parse_rules if not is_reference_rule(e)])
     references = [e for e in parse_rules if is_reference_rule(e)]
     # A key a reference resolves to is NULL exactly when the reference failed: say so once, as the orphan.
-    resolved = {f"not_null({e.columns[-1]})" for e in references}
+    resolved = {f"not_null({c})" for e in references for c in e.columns[1:]}
     checks = (*references, *[e for e in contract.row_expectations if e.rule not in resolved])
     flagged = flag_failures(df, parsing[:1], parsing[1:], checks)
     return flag_duplicates(flag_withheld(flagged, consented, parsing), contract.keys, order_by)

@@ -25,10 +25,14 @@ def with_member_key(df: DataFrame, member_pii: DataFrame, source: str = "member_
     return lookup(df, member_pii, (source, "member_id"), {"member_key": "member_key"})
 
 
-def known(source: str, resolved: str, table: str) -> Expectation:
-    """A reference that is present must resolve to a row of `table`: quarantine orphans."""
+def known(source: str, resolved: str, table: str, derived: tuple[str, ...] = ()) -> Expectation:
+    """A reference that is present must resolve to a row of `table`: quarantine orphans.
+
+    `derived` names columns computed from what the lookup brings (a UTC time needs the site's time zone):
+    like `resolved`, they are NULL because the reference failed, which is not reported again.
+    """
     return Expectation(
         f"foreign_key({source})",
         f"{quote(source)} IS NULL OR {quote(resolved)} IS NOT NULL",
-        columns=(source, resolved),
+        columns=(source, resolved, *derived),
     )

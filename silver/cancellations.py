@@ -68,7 +68,7 @@ CONTRACT = TableContract(
 PARSE_RULES = (
     not_null("member_id"),
     known("member_id", "member_key", "silver.members"),
-    known("location_id", "known_location_id", "silver.locations"),
+    known("location_id", "known_location_id", "silver.locations", derived=("requested_at",)),
     parsed("requested_local_time", raw="requested_at_text"),
     parsed("effective_date"),
 )

@@ -67,7 +67,7 @@ PARSE_RULES = (
     not_null("machine_id"),
     not_null("member_id"),
     known("member_id", "member_key", "silver.members"),
-    known("location_id", "site_timezone", "silver.locations"),
+    known("location_id", "site_timezone", "silver.locations", derived=("started_local_date",)),
     parsed("started_at"),
     parsed("duration_seconds"),
     parsed("reps"),

@@ -52,7 +52,7 @@ CONTRACT = TableContract(
 PARSE_RULES = (
     not_null("member_id"),
     known("member_id", "member_key", "silver.members"),
-    known("location_id", "site_timezone", "silver.locations"),
+    known("location_id", "site_timezone", "silver.locations", derived=("entered_at",)),
     # A site has the rooms it has: a visit to a room the site does not offer is a wrong site or room.
     rule(
         "facility_offered_at_site",

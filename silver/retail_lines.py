@@ -75,7 +75,7 @@ CONTRACT = TableContract(
 
 PARSE_RULES = (
     known("member_id", "member_key", "silver.members"),
-    known("location_id", "site_timezone", "silver.locations"),
+    known("location_id", "site_timezone", "silver.locations", derived=("sold_at",)),
     not_null("item_name"),
     known("item_name", "sku", "silver.products"),
     parsed("line_number"),
