@@ -112,10 +112,69 @@ def jsonl_lines(files: DataFrame) -> DataFrame:
     )
 
 
+def parse_csv_line(header: str, line: str) -> tuple[dict[str, str | None] | None, str | None]:
+    """One quoted CSV row against its file's header: (fields, None) or (None, why it did not parse)."""
+    names = next(csv.reader([header]))
+    try:
+        values = next(csv.reader([line], strict=True))
+    except csv.Error as e:
+        return None, f"malformed CSV: {e}"
+    if len(values) != len(names):
+        return None, f"expected {len(names)} fields, got {len(values)}"
+    return {k: (v if v != "" else None) for k, v in zip(names, values, strict=True)}, None
+
+
+QUOTED_LINE_SCHEMA = T.StructType(
+    [
+        T.StructField("fields", T.MapType(T.StringType(), T.StringType()), True),
+        T.StructField("error", T.StringType(), True),
+    ]
+)
+
+
 def csv_lines(files: DataFrame) -> DataFrame:
+    """CSV rows against their file's header (its first non-blank line), as `parse_csv` reads them.
+
+    A row without a quote character is split on commas by the engine, which is what the csv module does
+    with it; only quoted rows go through Python (a row UDF), so a large unquoted export stays native.
+    """
+    lines = (
+        files.select("_source_file", F.posexplode(F.split("value", "\n")).alias("index", "line"))
+        .select("_source_file", "index", F.regexp_replace("line", "\r$", "").alias("line"))
+        .filter(F.trim("line") != "")
+    )
+    first = lines.groupBy("_source_file").agg(F.min("index").alias("header_index"))
+    headers = lines.join(first, "_source_file").filter(F.col("index") == F.col("header_index"))
+    with_header = lines.join(
+        headers.select("_source_file", "header_index", F.col("line").alias("header")), "_source_file"
+    ).filter(F.col("index") > F.col("header_index"))
+    names = F.split("header", ",")
+    values = F.split("line", ",")
+    plain = F.map_from_arrays(names, F.transform(values, lambda v: F.when(v != "", v)))
     # A plain lambda: PySpark reads type hints on a UDF as a pandas UDF signature.
-    parser = F.udf(lambda text: parse_csv(text), LINES_SCHEMA)
-    return files.select("_source_file", F.explode(parser("value")).alias("line")).select("_source_file", "line.*")
+    quoted = F.udf(lambda header, line: parse_csv_line(header, line), QUOTED_LINE_SCHEMA)(
+        F.col("header"), F.col("line")
+    )
+    has_quote = F.col("line").contains('"') | F.col("header").contains('"')
+    fits = F.size(values) == F.size(names)
+    parsed = with_header.select(
+        "_source_file",
+        "index",
+        "line",
+        has_quote.alias("_quoted"),
+        F.when(has_quote, quoted).alias("_q"),
+        F.when(~has_quote & fits, plain).alias("_plain"),
+        F.when(~has_quote & ~fits, F.format_string("expected %d fields, got %d", F.size(names), F.size(values))).alias(
+            "_plain_error"
+        ),
+    )
+    return parsed.select(
+        "_source_file",
+        (F.col("index") + 1).cast("int").alias("_line_number"),
+        F.col("line").alias("_raw"),
+        F.when(F.col("_quoted"), F.col("_q.fields")).otherwise(F.col("_plain")).alias("_fields"),
+        F.when(F.col("_quoted"), F.col("_q.error")).otherwise(F.col("_plain_error")).alias("_parse_error"),
+    )
 
 
 def read_lines(spark: SparkSession, landing_root: Path, files: list[str], fmt: Format) -> DataFrame:
