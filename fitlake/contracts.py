@@ -76,6 +76,11 @@ BATCH_ID = Column("_batch_id", STRING, "Run that ingested the line into Bronze",
 ROW_LINEAGE = (SOURCE_FILE, LINE_NUMBER, BATCH_ID)
 
 
+# What a rule checks, for tools that do not evaluate `sql` row by row (fitlake.dq derives Great
+# Expectations from it): `params` holds the allowed values for in_set and (low, high) for between.
+ExpectationKind = Literal["sql", "not_null", "in_set", "between"]
+
+
 @dataclass(frozen=True)
 class Expectation:
     """A row rule. `rule` is the stable name recorded as a quarantine reason; `sql` is true when a row passes.
@@ -87,25 +92,37 @@ class Expectation:
     sql: str
     level: Level = "error"
     columns: tuple[str, ...] = ()
+    kind: ExpectationKind = "sql"
+    params: tuple = ()
 
 
 def not_null(column: str) -> Expectation:
-    return Expectation(f"not_null({column})", f"{quote(column)} IS NOT NULL", columns=(column,))
+    return Expectation(f"not_null({column})", f"{quote(column)} IS NOT NULL", columns=(column,), kind="not_null")
 
 
 def in_set(column: str, values: tuple[str, ...] | list[str], level: Level = "error") -> Expectation:
     listed = ", ".join(sql_string(v) for v in values)
     return Expectation(
-        f"in_set({column})", f"{quote(column)} IS NULL OR {quote(column)} IN ({listed})", level, (column,)
+        f"in_set({column})",
+        f"{quote(column)} IS NULL OR {quote(column)} IN ({listed})",
+        level,
+        (column,),
+        kind="in_set",
+        params=tuple(values),
     )
 
 
 def between(column: str, low: float | str, high: float | str, level: Level = "error") -> Expectation:
+    """`low` and `high` are numbers or SQL expressions (a date literal, `current_date()`)."""
+    # Only numeric bounds mean the same outside SQL; an expression bound stays a SQL rule.
+    numeric = all(isinstance(b, int | float) and not isinstance(b, bool) for b in (low, high))
     return Expectation(
         f"between({column},{low},{high})",
         f"{quote(column)} IS NULL OR {quote(column)} BETWEEN {low} AND {high}",
         level,
         (column,),
+        kind="between" if numeric else "sql",
+        params=(low, high) if numeric else (),
     )
 
 
@@ -129,19 +146,23 @@ def rule(name: str, sql: str, level: Level = "error") -> Expectation:
 
 @dataclass(frozen=True)
 class ForeignKey:
-    """`columns` of this table reference `ref_columns` (the referenced table's keys by default) of `table`."""
+    """`columns` of this table reference `ref_columns` (the referenced table's keys by default) of `table`.
+
+    `level` is what an orphan is: `error` stops the run at quality_checks, `warn` is recorded.
+    """
 
     columns: tuple[str, ...]
     table: str
     ref_columns: tuple[str, ...] = ()
+    level: Level = "error"
 
     @property
     def referenced_columns(self) -> tuple[str, ...]:
         return self.ref_columns or self.columns
 
 
-def references(column: str, table: str, ref_column: str | None = None) -> ForeignKey:
-    return ForeignKey((column,), table, (ref_column or column,))
+def references(column: str, table: str, ref_column: str | None = None, level: Level = "error") -> ForeignKey:
+    return ForeignKey((column,), table, (ref_column or column,), level)
 
 
 @dataclass(frozen=True)
