@@ -98,9 +98,10 @@ def in_build_order(package: str) -> list[TableModule]:
 
 
 def _contracts(packages: tuple[str, ...]) -> dict[str, TableContract]:
-    from fitlake import ingest, quality, reconciliation, runlog
+    from fitlake import dq_results, ingest, quality, reconciliation, runlog
 
-    found: dict[str, TableContract] = {c.name: c for c in (runlog.CONTRACT, ingest.CONTRACT, reconciliation.CONTRACT)}
+    ops = (runlog.CONTRACT, ingest.CONTRACT, reconciliation.CONTRACT, dq_results.CONTRACT)
+    found: dict[str, TableContract] = {c.name: c for c in ops}
     for package in packages:
         for m in table_modules(package):
             found[m.name] = m.contract

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fitlake import history, io, quality, reconciliation, registry
+from fitlake import dq_results, history, io, quality, reconciliation, registry
 from fitlake.catalog import Lakehouse
 from fitlake.errors import ContractViolation, LandingEmpty
 from fitlake.ingest import ingest
@@ -111,15 +111,22 @@ def _build_aggregate(ctx: TaskContext, m: TableModule, step: Step) -> None:
 
 
 def quality_checks(ctx: TaskContext) -> None:
-    """Check every written Silver table (quarantines too) against its contract's row rules and keys.
+    """Validate every Silver table (quarantines too) and every Gold table built so far with Great Expectations.
 
-    Silver quarantines rule breakers before writing, so a failure here means the table on disk is not
-    what build_silver wrote, or a transform lets through what its contract forbids. Every table is
-    checked, each as one run-log step, before the task fails naming all that broke.
+    Each table's suite comes from its contract (fitlake.dq); each table is one run-log step, each expectation
+    one row of ops.dq_results, and the data docs under <home>/dq_docs/ show the run. Silver quarantines rule
+    breakers before writing, so an error-level failure means a table on disk is not what its contract
+    promises: the task fails, after checking every table, naming each table, rule and row count. Warn-level
+    failures are recorded and printed, and the run goes on.
     """
+    from fitlake import dq  # Great Expectations takes about two seconds to import: only this task pays it
+
+    validator = dq.TableValidator(ctx.lh)
+    results: list[dq_results.CheckResult] = []
     failures = []
     for contract in registry.daily_contracts().values():
-        if contract.schema != "silver":
+        # Gold is rebuilt after this task, so a Gold table is there from an earlier run, or not yet.
+        if contract.schema not in ("silver", "gold") or (contract.schema == "gold" and not ctx.lh.exists(contract)):
             continue
         try:
             with ctx.log.step("quality_checks", contract.name) as step:
@@ -127,11 +134,17 @@ def quality_checks(ctx: TaskContext) -> None:
                     raise ContractViolation(f"{contract.name} has not been built: run build_silver first")
                 table = ctx.lh.read(contract)
                 step.rows_in = table.count()
-                broken = quality.broken_rules(table, contract)
+                checked = validator.validate(contract, table, step.rows_in)
+                results += checked
+                for warning in dq_results.failed(checked, "warn"):
+                    step.progress(f"warning: {warning.describe()}")
+                broken = dq_results.failed(checked, "error")
                 if broken:
-                    raise ContractViolation(quality.describe_broken(contract.name, broken))
+                    raise ContractViolation(dq_results.describe_failed(contract.name, broken))
         except ContractViolation as e:
             failures.append(str(e))
+    dq_results.record(ctx.lh, ctx.run_id, results)
+    print(f"  data docs: {validator.build_docs()}", flush=True)
     if failures:
         raise ContractViolation("; ".join(failures))
 

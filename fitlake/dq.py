@@ -1,0 +1,214 @@
+"""Data quality with Great Expectations 1.x: a suite per table derived from its contract, run on Spark.
+
+Nothing is declared twice: `suite_for(contract)` turns what a contract says into expectations. NOT NULL
+columns become ExpectColumnValuesToNotBeNull, `in_set` ExpectColumnValuesToBeInSet, numeric `between`
+ExpectColumnValuesToBeBetween, the keys ExpectColumnValuesToBeUnique (one column) or
+ExpectCompoundColumnsToBeUnique, and every other rule an UnexpectedRowsExpectation that selects the rows
+where its SQL is not true (NULL counts as broken, as when Silver quarantines). Each expectation carries
+the rule's name and level in `meta`, and the level as GX's `severity` (error: critical, warn: warning).
+
+Foreign keys. GX has no expectation across two tables. UnexpectedRowsExpectation runs a Spark SQL query
+in which `{batch}` is the DataFrame under validation (GX registers it as a temporary view on its
+engine's session), and the query may name any other table of that session. So an orphan check is an
+anti join, `SELECT b.* FROM {batch} b LEFT ANTI JOIN <referenced table> r ON ... WHERE <columns> IS NOT
+NULL`: one expectation in the table's own suite, reported with the others in ops.dq_results and the data
+docs, and the same on Sail and Databricks (both run it on the batch's session). Validating a left anti
+join computed beforehand would instead need a batch and a suite per foreign key, and would show the
+orphans as a table of their own. A NULL reference is no orphan (SQL's MATCH SIMPLE).
+
+Speed. GX validates a Spark DataFrame by running Spark jobs for its metrics; the expectations of one
+table share one validation definition and one batch (the table read from Delta, not persisted: Sail
+reads it faster than it caches it, and serverless Databricks refuses `persist`). `result_format` BASIC
+collects at most 20 failing values per column expectation.
+
+The context is ephemeral: ops.dq_results keeps every run's results, so nothing of GX's is kept between
+runs but the data docs, rebuilt under `<home>/dq_docs/` for the latest run. Analytics are off in the
+context config (1.24 ships no usage-statistics client; the flag guards against one coming back).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+from great_expectations.core import ExpectationValidationResult
+from great_expectations.data_context import AbstractDataContext
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
+from pyspark.sql import DataFrame
+
+from fitlake.catalog import Lakehouse
+from fitlake.contracts import Expectation, ForeignKey, Level, TableContract, quote
+from fitlake.dq_results import CheckResult
+
+DOCS_FOLDER = "dq_docs"
+SITE_NAME = "fitlake"
+SEVERITY: dict[Level, str] = {"error": "critical", "warn": "warning"}
+# Failing values are samples of the table's own data: none for a table with personal data in it.
+WITH_SAMPLES: dict[str, Any] = {"result_format": "BASIC"}
+WITHOUT_SAMPLES: dict[str, Any] = {"result_format": "BASIC", "partial_unexpected_count": 0}
+
+
+def _tags(rule: str, level: Level) -> dict[str, Any]:
+    return {"meta": {"rule": rule, "level": level}, "severity": SEVERITY[level]}
+
+
+def _literal(sql: str) -> str:
+    """SQL as GX's query template takes it: braces doubled, so only `{batch}` is substituted."""
+    return sql.replace("{", "{{").replace("}", "}}")
+
+
+def rows_breaking(e: Expectation) -> gxe.UnexpectedRowsExpectation:
+    return gxe.UnexpectedRowsExpectation(
+        unexpected_rows_query=f"SELECT * FROM {{batch}} WHERE NOT coalesce(({_literal(e.sql)}), false)",
+        description=e.rule,
+        **_tags(e.rule, e.level),
+    )
+
+
+def row_expectation(e: Expectation) -> gxe.Expectation:
+    tags = _tags(e.rule, e.level)
+    if e.kind == "not_null":
+        return gxe.ExpectColumnValuesToNotBeNull(column=e.columns[0], **tags)
+    if e.kind == "in_set":
+        return gxe.ExpectColumnValuesToBeInSet(column=e.columns[0], value_set=list(e.params), **tags)
+    if e.kind == "between":
+        low, high = e.params
+        return gxe.ExpectColumnValuesToBeBetween(column=e.columns[0], min_value=low, max_value=high, **tags)
+    return rows_breaking(e)
+
+
+def unique_keys(keys: tuple[str, ...]) -> gxe.Expectation:
+    # Named as fitlake.quality names it, so a rule reads the same in quarantine, Gold checks and here.
+    tags = _tags(f"unique({','.join(keys)})", "error")
+    if len(keys) == 1:
+        return gxe.ExpectColumnValuesToBeUnique(column=keys[0], **tags)
+    return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(keys), **tags)
+
+
+def foreign_key_rule(fk: ForeignKey) -> str:
+    return f"foreign_key({','.join(fk.columns)} -> {fk.table}({','.join(fk.referenced_columns)}))"
+
+
+def no_orphans(fk: ForeignKey, table_name: Callable[[str], str]) -> gxe.UnexpectedRowsExpectation:
+    pairs = zip(fk.columns, fk.referenced_columns, strict=True)
+    on = " AND ".join(f"b.{quote(c)} = r.{quote(ref)}" for c, ref in pairs)
+    present = " AND ".join(f"b.{quote(c)} IS NOT NULL" for c in fk.columns)
+    rule = foreign_key_rule(fk)
+    query = f"SELECT b.* FROM {{batch}} b LEFT ANTI JOIN {_literal(table_name(fk.table))} r ON {on} WHERE {present}"
+    return gxe.UnexpectedRowsExpectation(unexpected_rows_query=query, description=rule, **_tags(rule, fk.level))
+
+
+def _as_declared(name: str) -> str:
+    return name
+
+
+def suite_for(contract: TableContract, table_name: Callable[[str], str] = _as_declared) -> gx.ExpectationSuite:
+    """The contract's row rules, key uniqueness and foreign keys as a GX suite named after the table.
+
+    `table_name` gives the name the engine knows a referenced `schema.table` by (`Lakehouse.table_name`).
+    """
+    expectations = [row_expectation(e) for e in contract.row_expectations]
+    if contract.keys:
+        expectations.append(unique_keys(contract.keys))
+    expectations += [no_orphans(fk, table_name) for fk in contract.foreign_keys]
+    return gx.ExpectationSuite(name=contract.name, expectations=expectations)
+
+
+def _error(result: ExpectationValidationResult) -> str | None:
+    """The first line of why GX could not check the rule. GX reports an expectation's own exception at the
+    top of `exception_info`, and a metric's keyed by the metric."""
+    info = result.exception_info or {}
+    found = [info, *(v for v in info.values() if isinstance(v, dict))]
+    found += [vars(v) for v in info.values() if hasattr(v, "exception_message")]
+    for entry in found:
+        if entry.get("raised_exception") and entry.get("exception_message"):
+            return str(entry["exception_message"]).strip().splitlines()[0][:1000]
+    return None
+
+
+def _failing_values(outcome: dict[str, Any]) -> str | None:
+    values = outcome.get("partial_unexpected_list")
+    if not values or all(v is None for v in values):  # a not-null rule's samples say nothing
+        return None
+    return json.dumps(values, default=str)
+
+
+def check_result(table_name: str, result: ExpectationValidationResult, rows: int, checked_at: datetime) -> CheckResult:
+    config = result.expectation_config
+    outcome = result.result or {}
+    error = _error(result)
+    # Column expectations count unexpected rows; UnexpectedRowsExpectation reports its row count as observed.
+    failing = outcome.get("unexpected_count", outcome.get("observed_value"))
+    return CheckResult(
+        table_name=table_name,
+        rule=config.meta["rule"],
+        level=config.meta["level"],
+        expectation=config.type,
+        success=bool(result.success) and error is None,
+        rows_checked=rows,
+        failing_rows=None if error else int(failing or 0),
+        failing_values=None if error else _failing_values(outcome),
+        error=error,
+        checked_at=checked_at,
+    )
+
+
+def _context(docs: Path) -> AbstractDataContext:
+    site = {
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
+    config = DataContextConfig(
+        # No temporary docs site: the one site is the lakehouse's.
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        data_docs_sites={SITE_NAME: site},
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),  # the run log prints one line per table
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+class TableValidator:
+    """Validates tables of one lakehouse against suites derived from their contracts; one per quality_checks run."""
+
+    def __init__(self, lh: Lakehouse) -> None:
+        self.lh = lh
+        self.docs = lh.settings.home / DOCS_FOLDER
+        self.context = _context(self.docs)
+        self.datasource = self.context.data_sources.add_spark(SITE_NAME, persist=False)
+        # GX runs the foreign-key and SQL-rule queries on its engine's session, which it takes from
+        # getOrCreate(): the process's active session, not necessarily the lakehouse's (a test run holds
+        # two). A Spark datasource hands its `_spark` to the engine it makes, so pin it there.
+        self.datasource._spark = lh.spark
+        if self.datasource.get_execution_engine().spark is not lh.spark:
+            raise RuntimeError("Great Expectations would validate on another Spark session than the lakehouse's")
+
+    def validate(self, contract: TableContract, table: DataFrame, rows: int) -> list[CheckResult]:
+        batch = self.datasource.add_dataframe_asset(contract.name).add_batch_definition_whole_dataframe(contract.name)
+        suite = self.context.suites.add(suite_for(contract, self.lh.table_name))
+        definition = self.context.validation_definitions.add(
+            gx.ValidationDefinition(name=contract.name, data=batch, suite=suite)
+        )
+        checked_at = datetime.now(UTC)
+        result_format = WITHOUT_SAMPLES if contract.pii_columns else WITH_SAMPLES
+        outcome = definition.run(batch_parameters={"dataframe": table}, result_format=result_format)
+        results = [check_result(contract.name, r, rows, checked_at) for r in outcome.results]
+        # GX returns results in an order of its own; report them in the contract's.
+        order = {e.meta["rule"]: i for i, e in enumerate(suite.expectations)}
+        return sorted(results, key=lambda r: order[r.rule])
+
+    def build_docs(self) -> Path:
+        """Replace the data docs with this run's suites and results; earlier runs are in ops.dq_results."""
+        self.context.clean_data_docs(site_name=SITE_NAME)
+        self.context.build_data_docs(site_names=[SITE_NAME])
+        return self.docs / "index.html"
