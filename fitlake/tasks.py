@@ -121,7 +121,7 @@ def quality_checks(ctx: TaskContext) -> None:
     """
     from fitlake import dq  # Great Expectations takes about two seconds to import: only this task pays it
 
-    validator = dq.TableValidator(ctx.lh)
+    validator = dq.TableValidator(ctx.lh, ctx.run_id)
     results: list[dq_results.CheckResult] = []
     failures = []
     for contract in registry.daily_contracts().values():
