@@ -25,7 +25,7 @@ small data. Only a table that fails is validated again, for its failing row coun
 values per column rule.
 
 The context is ephemeral: ops.dq_results keeps every run's results, so nothing of GX's is kept between
-runs but the data docs, rebuilt under `<home>/dq_docs/` for the latest run. Analytics are off in the
+runs but the data docs of the latest run, under `<home>/dq_docs/`. Analytics are off in the
 context config (1.24 ships no usage-statistics client; the flag guards against one coming back).
 """
 
@@ -222,7 +222,7 @@ class TableValidator:
         return sorted(checked, key=lambda r: order.index(r.rule))
 
     def build_docs(self) -> Path:
-        """Replace the data docs with this run's suites and results; earlier runs are in ops.dq_results."""
-        self.context.clean_data_docs(site_name=SITE_NAME)
+        """The data docs of this run's suites and results. GX's index builder removes the pages of results its
+        stores do not hold, so the site keeps no earlier run: those are in ops.dq_results."""
         self.context.build_data_docs(site_names=[SITE_NAME])
         return self.docs / "index.html"
