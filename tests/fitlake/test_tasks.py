@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -16,6 +17,7 @@ from fitlake.runlog import RunLog
 from fitlake.tasks import TaskContext, quality_checks
 
 CHECKINS = registry.contracts()["silver.checkins"]
+MEMBERS = registry.contracts()["silver.members"]
 SILVER = [c for c in registry.daily_contracts().values() if c.schema == "silver"]
 
 
@@ -24,10 +26,31 @@ def _checkin(checkin_id: str, channel: str = "app") -> tuple:
     return (checkin_id, "m1", "loc1", at, date(2025, 1, 6), 6, "America/New_York", channel, "f.json", 1, "b1")
 
 
+def _member(member_key: str) -> tuple:
+    """A member as silver.members holds one, for the check-ins to refer to (quality_checks checks foreign keys)."""
+    member = {
+        "member_key": member_key,
+        "home_location_id": "loc1",
+        "plan": "basic",
+        "billing_period": "monthly",
+        "monthly_fee": Decimal("29.00"),
+        "join_date": date(2024, 3, 1),
+        "status": "active",
+        "marketing_consent": False,
+        "research_consent": False,
+        "has_wearable": False,
+        "exported_at": datetime(2025, 1, 1, tzinfo=UTC),
+        "_source_file": "members.csv",
+        "_line_number": 1,
+        "_batch_id": "b1",
+    }
+    return tuple(member.get(c) for c in MEMBERS.column_names)
+
+
 def _write_silver(lh, checkins: list[tuple]) -> None:
-    """Every Silver table as build_silver leaves it: check-ins as given, the others empty."""
+    """Every Silver table as build_silver leaves it: check-ins as given, their member, the others empty."""
     for contract in SILVER:
-        rows = checkins if contract is CHECKINS else []
+        rows = {CHECKINS: checkins, MEMBERS: [_member("m1")]}.get(contract, [])
         io.write(lh, contract, lh.spark.createDataFrame(rows, contract.spark_schema), "overwrite")
 
 
