@@ -130,12 +130,10 @@ def suite_for(contract: TableContract, table_name: Callable[[str], str] = _as_de
 
 def _error(result: ExpectationValidationResult) -> str | None:
     """The first line of why GX could not check the rule. GX reports an expectation's own exception at the
-    top of `exception_info`, and a metric's keyed by the metric."""
+    top of `exception_info`, and a metric's (a query the engine refused, say) keyed by the metric."""
     info = result.exception_info or {}
-    found = [info, *(v for v in info.values() if isinstance(v, dict))]
-    found += [vars(v) for v in info.values() if hasattr(v, "exception_message")]
-    for entry in found:
-        if entry.get("raised_exception") and entry.get("exception_message"):
+    for entry in (info, *info.values()):
+        if isinstance(entry, dict) and entry.get("raised_exception") and entry.get("exception_message"):
             return str(entry["exception_message"]).strip().splitlines()[0][:1000]
     return None
 

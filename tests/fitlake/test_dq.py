@@ -7,6 +7,7 @@ writes a few rows and shows one outcome: an error-level failure, a warning, an o
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -250,3 +251,22 @@ def test_a_table_with_personal_data_records_failing_row_counts_but_not_the_value
     assert _failed(lakehouse) == {(pii.name, "unique(member_key)"): ("error", False, 2, None)}
     pages = (lakehouse.settings.home / "dq_docs" / "validations" / "silver" / "dq_member_pii").rglob("*.html")
     assert "m-secret" not in next(pages).read_text()
+
+
+def test_a_rule_the_engine_cannot_run_fails_the_run_saying_why(lakehouse, contracts):
+    dangling = TableContract(
+        "silver.dq_dangling",
+        "Refers to a table that does not exist",
+        (Column("member_key", STRING, "Member"),),
+        foreign_keys=(references("member_key", "silver.dq_nowhere"),),
+    )
+    contracts[dangling.name] = dangling
+    _write_tables(lakehouse)
+    _write(lakehouse, dangling, [("m1",)])
+    rule_name = "foreign_key(member_key -> silver.dq_nowhere(member_key))"
+    with pytest.raises(
+        ContractViolation, match=rf"^silver\.dq_dangling breaks {re.escape(rule_name)} \(could not run: .*dq_nowhere"
+    ):
+        _run(lakehouse)
+    row = lakehouse.read(dq_results.CONTRACT).filter(f"table_name = '{dangling.name}'").first()
+    assert (row.rule, row.success, row.failing_rows) == (rule_name, False, None) and "dq_nowhere" in row.error
