@@ -13,6 +13,7 @@ from pathlib import Path
 
 from fitlake import dq_results, history, io, quality, reconciliation, registry
 from fitlake.catalog import Lakehouse
+from fitlake.contracts import TableContract
 from fitlake.errors import ContractViolation, LandingEmpty
 from fitlake.ingest import ingest
 from fitlake.registry import TableModule, in_build_order, table_modules
@@ -110,6 +111,13 @@ def _build_aggregate(ctx: TaskContext, m: TableModule, step: Step) -> None:
     step.rows_out = ctx.lh.read(m.contract).count()
 
 
+def _tables_to_validate(lh: Lakehouse) -> list[TableContract]:
+    """Every Silver table (quarantines too), which build_silver has just written, and the Gold tables an
+    earlier run built: Gold is rebuilt after quality_checks, so on a first run there is none yet."""
+    daily = registry.daily_contracts().values()
+    return [c for c in daily if c.schema == "silver" or (c.schema == "gold" and lh.exists(c))]
+
+
 def quality_checks(ctx: TaskContext) -> None:
     """Validate every Silver table (quarantines too) and every Gold table built so far with Great Expectations.
 
@@ -124,10 +132,7 @@ def quality_checks(ctx: TaskContext) -> None:
     validator = dq.TableValidator(ctx.lh, ctx.run_id)
     results: list[dq_results.CheckResult] = []
     failures = []
-    for contract in registry.daily_contracts().values():
-        # Gold is rebuilt after this task, so a Gold table is there from an earlier run, or not yet.
-        if contract.schema not in ("silver", "gold") or (contract.schema == "gold" and not ctx.lh.exists(contract)):
-            continue
+    for contract in _tables_to_validate(ctx.lh):
         try:
             with ctx.log.step("quality_checks", contract.name) as step:
                 if not ctx.lh.exists(contract):
