@@ -69,7 +69,7 @@ def contracts(monkeypatch) -> dict[str, TableContract]:
     """quality_checks sees these two tables, and the ops tables it writes."""
     ops = {c.name: c for c in (runlog.CONTRACT, dq_results.CONTRACT)}
     found = {MEMBERS.name: MEMBERS, VISITS.name: VISITS, **ops}
-    monkeypatch.setattr(registry, "contracts", lambda: found)
+    monkeypatch.setattr(registry, "daily_contracts", lambda: found)
     return found
 
 
