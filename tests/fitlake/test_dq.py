@@ -119,13 +119,13 @@ def test_a_suite_has_one_expectation_per_contract_rule_key_and_foreign_key_at_th
             "critical",
         ),
         (
-            "unexpected_rows_expectation",
+            "expect_no_unexpected_rows",
             {"unexpected_rows_query": "SELECT * FROM {batch} WHERE NOT coalesce((hour BETWEEN 0 AND 23), false)"},
             {"rule": "hour_of_day", "level": "error"},
             "critical",
         ),
         (  # a bound written as SQL stays a SQL rule
-            "unexpected_rows_expectation",
+            "expect_no_unexpected_rows",
             {
                 "unexpected_rows_query": "SELECT * FROM {batch} WHERE NOT coalesce((`visit_date` IS NULL OR "
                 "`visit_date` BETWEEN DATE'2020-01-01' AND DATE'2030-12-31'), false)"
@@ -140,7 +140,7 @@ def test_a_suite_has_one_expectation_per_contract_rule_key_and_foreign_key_at_th
             "critical",
         ),
         (
-            "unexpected_rows_expectation",
+            "expect_no_unexpected_rows",
             {
                 "unexpected_rows_query": "SELECT b.* FROM {batch} b LEFT ANTI JOIN `cat`.`silver.dq_members` r "
                 "ON b.`member_key` = r.`member_key` WHERE b.`member_key` IS NOT NULL"
