@@ -20,4 +20,6 @@ CONTRACT = raw_contract(
         "HeartRate": "Average heart rate in the minute, bpm; empty while off the wrist",
         "SleepValue": "1 asleep, 2 restless, 3 awake in bed; empty while up",
     },
+    # The device id identifies its wearer as surely as a phone number does (as in bronze.members_raw).
+    pii=("Id",),
 )

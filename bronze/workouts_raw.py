@@ -27,5 +27,6 @@ CONTRACT = raw_contract(
         "Source": "App or connector that recorded the workout",
         "Link": "URL of the workout; its last path segment is the workout id",
     },
-    pii=("Notes",),
+    # Notes are free text a person typed; the link opens the member's workout page with its route map.
+    pii=("Notes", "Link"),
 )

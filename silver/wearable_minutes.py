@@ -27,6 +27,7 @@ from fitlake.contracts import (
     references,
     rule,
 )
+from fitlake.privacy import Secrets, decrypt
 from fitlake.quality import conform
 from silver._lookups import lookup
 from silver._parsing import local_to_utc, text, to_double, to_integer, to_timestamp
@@ -102,8 +103,11 @@ def wearers(member_pii: DataFrame, members: DataFrame, locations: DataFrame) -> 
     return lookup(subjects, locations, ("home_location_id", "location_id"), {"timezone": "wearer_timezone"})
 
 
-def transform(wearables_raw: DataFrame, member_pii: DataFrame, members: DataFrame, locations: DataFrame) -> DataFrame:
-    parsed_rows = wearables_raw.select(
+def transform(
+    wearables_raw: DataFrame, member_pii: DataFrame, members: DataFrame, locations: DataFrame, *, secrets: Secrets
+) -> DataFrame:
+    # Decrypted once, in its own column: every use of an expression may evaluate it again.
+    parsed_rows = wearables_raw.withColumn("id", decrypt("id", secrets.pii_key)).select(
         text("id").alias("wearable_device_id"),
         to_timestamp("activity_minute", FITBIT_MINUTE).alias("minute_local_time"),
         to_integer("steps").alias("steps"),

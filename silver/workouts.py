@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
@@ -30,7 +29,7 @@ from fitlake.contracts import (
 )
 from fitlake.privacy import Secrets, decrypt, has_contact_details, redact_contact_details
 from fitlake.quality import conform
-from silver._lookups import known, lookup
+from silver._lookups import lookup
 from silver._parsing import text, to_date_with_month_name, to_double, to_duration_seconds, to_integer
 from silver._research import CONSENT, has_consent, research_subjects
 from silver.members import MEMBER_KEY
@@ -87,9 +86,9 @@ CONTRACT = TableContract(
     foreign_keys=(references("member_key", "silver.members"),),
 )
 
+# A member number no member has is not an error but data nobody consented to: it is withheld.
 PARSE_RULES = (
     not_null("member_id"),
-    known("member_id", "member_key", "silver.members"),
     parsed("workout_id", raw="link_text"),
     parsed("workout_date"),
     parsed("submitted_date", raw="date_submitted_text"),
@@ -118,15 +117,11 @@ SOURCE_FIELDS = (
 )
 
 
-def clear_note(notes: str, secrets: Secrets) -> SparkColumn:
-    """The member's note decrypted; blank is no note."""
-    note = F.trim(decrypt(notes, secrets.pii_key))
-    return F.when(note != "", note)
-
-
 def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame, *, secrets: Secrets) -> DataFrame:
+    # Decrypted once, in their own columns: every use of an expression may evaluate it again.
+    clear = workouts_raw.withColumns({c: decrypt(c, secrets.pii_key) for c in ("link", "notes")})
     link = text("link")
-    parsed_rows = workouts_raw.select(
+    parsed_rows = clear.select(
         text("member_id").alias("member_id"),
         F.when(link.rlike(WORKOUT_URL), F.regexp_extract(link, WORKOUT_URL, 1).try_cast("bigint")).alias("workout_id"),
         to_date_with_month_name("workout_date").alias("workout_date"),
@@ -137,7 +132,7 @@ def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame
         to_integer("calories_burned_kcal").alias("calories"),
         to_integer("avg_heart_rate").alias("avg_heart_rate"),
         to_integer("steps").alias("steps"),
-        clear_note("notes", secrets).alias("clear_note"),
+        text("notes").alias("clear_note"),
         text("source").alias("source"),
         *[text(c).alias(f"{c}_text") for c in SOURCE_FIELDS],
         "_source_file",

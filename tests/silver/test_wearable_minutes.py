@@ -5,7 +5,15 @@ import pytest
 from bronze.wearables_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import wearable_minutes
-from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows, member_key, member_pii_rows, quarantine_reasons
+from tests.builders import (
+    INGESTED_AT,
+    SECRETS,
+    assert_same_rows,
+    bronze_rows,
+    member_key,
+    member_pii_rows,
+    quarantine_reasons,
+)
 from tests.silver.research_rows import locations_rows, members_rows
 
 DEVICES = {"M1": "1500000001", "M2": "1500000002", "M3": "1500000003"}
@@ -23,7 +31,7 @@ def _transform(spark, raw, consents=None):
         "M3": (False, None, "BKN"),
     }
     pii = member_pii_rows(spark, list(consents), {m: DEVICES[m] for m in consents if m in DEVICES})
-    return wearable_minutes.transform(raw, pii, members_rows(spark, consents), locations_rows(spark))
+    return wearable_minutes.transform(raw, pii, members_rows(spark, consents), locations_rows(spark), secrets=SECRETS)
 
 
 def test_local_minutes_become_utc_instants_in_the_wearers_home_time_zone(spark):
@@ -125,6 +133,8 @@ def test_a_device_linked_to_two_members_is_nobodys_consent(spark):
     consents = {"M1": (True, date(2024, 1, 1), "BKN"), "M2": (True, date(2024, 1, 1), "SFO")}
     pii = member_pii_rows(spark, ["M1", "M2"], {"M1": "1500000001", "M2": "1500000001"})
     raw = bronze_rows(spark, RAW, [_minute()])
-    flagged = wearable_minutes.transform(raw, pii, members_rows(spark, consents), locations_rows(spark))
+    flagged = wearable_minutes.transform(
+        raw, pii, members_rows(spark, consents), locations_rows(spark), secrets=SECRETS
+    )
     assert flagged.count() == 1  # the lookup does not multiply the minute
     assert flagged.filter("_is_withheld").count() == 1
