@@ -40,6 +40,10 @@ KM_PER_MILE = 1.609344
 # The workout id is the last path segment of the workout's URL: .../workout/3925200001
 WORKOUT_URL = r"/workout/([0-9]{1,18})/?$"
 
+# (from km, min/km): just under the fastest average pace ever run on foot over that distance or more: the mile
+# (2.32 min/km; shorter sprints are no workouts), 10 km (2.62), half marathon (2.72), 25 km to marathon (2.85+).
+RECORD_PACE = ((25, 2.8), (21, 2.7), (10, 2.6), (0, 2.3))  # longest first
+
 INPUTS = ("bronze.workouts_raw", "silver.member_pii", "silver.members")
 
 CONTRACT = TableContract(
@@ -75,12 +79,12 @@ CONTRACT = TableContract(
         between("steps", 0, 250_000),
         rule("workout_not_after_submission", "workout_date <= submitted_date"),
         rule("max_pace_not_slower_than_avg", "max_pace_min_per_km <= avg_pace_min_per_km"),
-        # Faster than the world record on foot is a GPS glitch or a car ride logged as a run, never a run:
-        # the mile record averages 2.3 min/km, the 10 km record and every longer one 2.6 min/km or slower.
+        # Faster than the world record for the distance is a GPS glitch or a car ride logged as a run, never a run.
         rule(
             "pace_humanly_possible",
-            "avg_pace_min_per_km IS NULL OR distance_km IS NULL"
-            " OR avg_pace_min_per_km >= CASE WHEN distance_km >= 10 THEN 2.6 ELSE 2.3 END",
+            "avg_pace_min_per_km IS NULL OR distance_km IS NULL OR avg_pace_min_per_km >= CASE "
+            + " ".join(f"WHEN distance_km >= {km} THEN {pace}" for km, pace in RECORD_PACE[:-1])
+            + f" ELSE {RECORD_PACE[-1][1]} END",
         ),
     ),
     foreign_keys=(references("member_key", "silver.members"),),

@@ -122,9 +122,12 @@ def test_each_broken_workout_is_quarantined_with_the_rule_it_broke(spark):
             # a car ride logged as a run: 30 miles at 2.5 min/mi (24 mph), the GPS glitch the generator makes
             _workout("9", distance_mi="30.00", avg_pace_min_mi="2.50", max_pace_min_mi="1.80", avg_speed_mi_h="24.00",
                      workout_time_seconds="4500"),
-            _workout("10", workout_time_seconds="90000"),
-            _workout("11", avg_heart_rate="0"),
-            _workout("12"),
+            # 25 miles at 4.4 min/mi: under the marathon record pace, though a mile at that pace would be human
+            _workout("10", distance_mi="25.00", avg_pace_min_mi="4.40", max_pace_min_mi="3.50", avg_speed_mi_h="13.64",
+                     workout_time_seconds="6600"),
+            _workout("11", workout_time_seconds="90000"),
+            _workout("12", avg_heart_rate="0"),
+            _workout("13", distance_mi="3.00", avg_pace_min_mi="4.40", max_pace_min_mi="4.00", avg_speed_mi_h="13.64"),
         ],
     )  # fmt: skip
     flagged = _transform(spark, raw)
@@ -137,10 +140,11 @@ def test_each_broken_workout_is_quarantined_with_the_rule_it_broke(spark):
         6: "workout_not_after_submission",
         7: "max_pace_not_slower_than_avg",
         8: "pace_humanly_possible",
-        9: "between(duration_seconds,1,86400)",
-        10: "between(avg_heart_rate,25,250)",
+        9: "pace_humanly_possible",
+        10: "between(duration_seconds,1,86400)",
+        11: "between(avg_heart_rate,25,250)",
     }
-    assert [r.workout_id for r in valid_rows(flagged, workouts.CONTRACT).collect()] == [12]
+    assert [r.workout_id for r in valid_rows(flagged, workouts.CONTRACT).collect()] == [13]
     assert flagged.count() == raw.count()
 
 
