@@ -3,10 +3,10 @@
 A source with personal data declares its PII fields; those fields, the raw line and any undeclared
 fields are stored encrypted (fitlake.privacy), so Bronze keeps every line without holding PII in the clear.
 
-A field keeps its exported name as its column name when that is a snake_case name already. Other names
-(`Calories Burned (kCal)`, Fitbit's `HeartRate`) become snake_case (`calories_burned_kcal`, `heart_rate`):
-Delta refuses spaces and parentheses in column names without column mapping, and Sail cannot append to
-a table whose column names have capitals. The contract remembers each column's exported field.
+A field keeps its exported name as its column name unless Delta refuses it: spaces, commas, semicolons,
+braces, parentheses, newlines, tabs and '=' need column mapping, which not every reader of a Delta table
+supports. Such a field (`Calories Burned (kCal)`) becomes snake_case (`calories_burned_kcal`), and the
+contract remembers each column's exported field.
 """
 
 from __future__ import annotations
@@ -41,12 +41,15 @@ class RawContract(TableContract):
     source_fields: tuple[tuple[str, str], ...] = ()  # (column, exported field name), in declaration order
 
 
+# Characters Delta refuses in a column name unless the table uses column mapping.
+NOT_IN_DELTA_NAMES = re.compile(r"[ ,;{}()\n\t=]")
+
+
 def column_name(field: str) -> str:
-    """The column for an exported field: the name itself when snake_case, else its words in snake_case."""
-    if re.fullmatch(r"[a-z][a-z0-9_]*", field):
+    """The column for an exported field: its own name, or its words in snake_case where Delta refuses it."""
+    if not NOT_IN_DELTA_NAMES.search(field):
         return field
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])", " ", field) if re.fullmatch(r"[A-Za-z0-9]+", field) else field
-    return re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
+    return re.sub(r"[^a-z0-9]+", "_", field.lower()).strip("_")
 
 
 def raw_contract(name: str, comment: str, fields: dict[str, str], pii: tuple[str, ...] = ()) -> RawContract:

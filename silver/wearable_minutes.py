@@ -30,14 +30,23 @@ from fitlake.contracts import (
 from fitlake.privacy import Secrets, decrypt
 from fitlake.quality import conform
 from silver._lookups import lookup
-from silver._parsing import local_to_utc, text, to_double, to_integer, to_timestamp
+from silver._parsing import LINE_LINEAGE, first_delivered, local_to_utc, text, to_double, to_int, to_timestamp
 from silver._research import CONSENT, has_consent, research_subjects
 from silver.members import MEMBER_KEY
 
 RESEARCH_DATA = True
 
 FITBIT_MINUTE = "M/d/yyyy h:mm:ss a"  # 1/5/2025 6:14:00 AM
-SOURCE_FIELDS = ("activity_minute", "steps", "calories", "intensity", "mets", "heart_rate", "sleep_value")
+# Typed column -> the Fitbit field it is read from (kept as `<column>_text` for the parse rules).
+SOURCE_FIELDS = {
+    "minute_local_time": "ActivityMinute",
+    "steps": "Steps",
+    "calories": "Calories",
+    "intensity": "Intensity",
+    "mets": "METs",
+    "heart_rate": "HeartRate",
+    "sleep_state": "SleepValue",
+}
 
 INPUTS = ("bronze.wearables_raw", "silver.member_pii", "silver.members", "silver.locations")
 
@@ -85,16 +94,7 @@ CONTRACT = TableContract(
 
 # A minute without a device cannot belong to anyone; one whose time does not parse cannot be placed.
 # A device no member has linked is not an error but data nobody consented to: it is withheld.
-PARSE_RULES = (
-    not_null("wearable_device_id"),
-    parsed("minute_local_time", raw="activity_minute_text"),
-    parsed("steps"),
-    parsed("calories"),
-    parsed("intensity"),
-    parsed("mets"),
-    parsed("heart_rate"),
-    parsed("sleep_state", raw="sleep_value_text"),
-)
+PARSE_RULES = (not_null("wearable_device_id"), *[parsed(c) for c in SOURCE_FIELDS])
 
 
 def wearers(member_pii: DataFrame, members: DataFrame, locations: DataFrame) -> DataFrame:
@@ -107,22 +107,17 @@ def transform(
     wearables_raw: DataFrame, member_pii: DataFrame, members: DataFrame, locations: DataFrame, *, secrets: Secrets
 ) -> DataFrame:
     # Decrypted once, in its own column: every use of an expression may evaluate it again.
-    parsed_rows = wearables_raw.withColumn("id", decrypt("id", secrets.pii_key)).select(
-        text("id").alias("wearable_device_id"),
-        to_timestamp("activity_minute", FITBIT_MINUTE).alias("minute_local_time"),
-        to_integer("steps").alias("steps"),
-        to_double("calories").alias("calories"),
-        to_integer("intensity").alias("intensity"),
-        (to_double("mets") / 10).alias("mets"),
-        to_integer("heart_rate").alias("heart_rate"),
-        to_integer("sleep_value").alias("sleep_state"),
-        *[text(c).alias(f"{c}_text") for c in SOURCE_FIELDS],
-        "_source_file",
-        "_line_number",
-        "_raw",
-        "_parse_error",
-        "_batch_id",
-        "_ingested_at",
+    parsed_rows = wearables_raw.withColumn("Id", decrypt("Id", secrets.pii_key)).select(
+        text("Id").alias("wearable_device_id"),
+        to_timestamp("ActivityMinute", FITBIT_MINUTE).alias("minute_local_time"),
+        to_int("Steps").alias("steps"),
+        to_double("Calories").alias("calories"),
+        to_int("Intensity").alias("intensity"),
+        (to_double("METs") / 10).alias("mets"),
+        to_int("HeartRate").alias("heart_rate"),
+        to_int("SleepValue").alias("sleep_state"),
+        *[text(field).alias(f"{c}_text") for c, field in SOURCE_FIELDS.items()],
+        *LINE_LINEAGE,
     )
     by_device = wearers(member_pii, members, locations)
     taken = ("member_key", *CONSENT, "wearer_timezone")
@@ -135,5 +130,4 @@ def transform(
         (F.hour(local) * 60 + F.minute(local)).alias("local_minute_of_day"),
     )
     # A device re-sends minutes it already sent: the first delivery wins.
-    first_delivered = [F.col("_ingested_at"), F.col("_source_file"), F.col("_line_number")]
-    return conform(typed, CONTRACT, PARSE_RULES, first_delivered, consented=has_consent(F.col("local_date")))
+    return conform(typed, CONTRACT, PARSE_RULES, first_delivered(), consented=has_consent(F.col("local_date")))

@@ -30,7 +30,15 @@ from fitlake.contracts import (
 from fitlake.privacy import Secrets, decrypt, has_contact_details, redact_contact_details
 from fitlake.quality import conform
 from silver._lookups import lookup
-from silver._parsing import text, to_date_with_month_name, to_double, to_duration_seconds, to_integer
+from silver._parsing import (
+    LINE_LINEAGE,
+    first_delivered,
+    text,
+    to_date_with_month_name,
+    to_double,
+    to_duration_seconds,
+    to_int,
+)
 from silver._research import CONSENT, has_consent, research_subjects
 from silver.members import MEMBER_KEY
 
@@ -90,41 +98,29 @@ CONTRACT = TableContract(
     foreign_keys=(references("member_key", "silver.members"),),
 )
 
-# A member number no member has is not an error but data nobody consented to: it is withheld.
-PARSE_RULES = (
-    not_null("member_id"),
-    parsed("workout_id", raw="link_text"),
-    parsed("workout_date"),
-    parsed("submitted_date", raw="date_submitted_text"),
-    parsed("duration_seconds", raw="workout_time_seconds_text"),
-    parsed("distance_mi"),
-    parsed("avg_pace_min_mi"),
-    parsed("max_pace_min_mi"),
-    parsed("avg_speed_mi_h"),
-    parsed("calories", raw="calories_burned_kcal_text"),
-    parsed("avg_heart_rate"),
-    parsed("steps"),
-)
+# Typed column -> the MapMyRun field it is read from (kept as `<column>_text` for the parse rules).
+SOURCE_FIELDS = {
+    "workout_id": "Link",
+    "workout_date": "workout_date",
+    "submitted_date": "date_submitted",
+    "duration_seconds": "workout_time_seconds",
+    "distance_mi": "distance_mi",
+    "avg_pace_min_mi": "avg_pace_min_mi",
+    "max_pace_min_mi": "max_pace_min_mi",
+    "avg_speed_mi_h": "avg_speed_mi_h",
+    "calories": "calories_burned_kcal",
+    "avg_heart_rate": "avg_heart_rate",
+    "steps": "Steps",
+}
 
-SOURCE_FIELDS = (
-    "link",
-    "workout_date",
-    "date_submitted",
-    "workout_time_seconds",
-    "distance_mi",
-    "avg_pace_min_mi",
-    "max_pace_min_mi",
-    "avg_speed_mi_h",
-    "calories_burned_kcal",
-    "avg_heart_rate",
-    "steps",
-)
+# A member number no member has is not an error but data nobody consented to: it is withheld.
+PARSE_RULES = (not_null("member_id"), *[parsed(c) for c in SOURCE_FIELDS])
 
 
 def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame, *, secrets: Secrets) -> DataFrame:
     # Decrypted once, in their own columns: every use of an expression may evaluate it again.
-    clear = workouts_raw.withColumns({c: decrypt(c, secrets.pii_key) for c in ("link", "notes")})
-    link = text("link")
+    clear = workouts_raw.withColumns({c: decrypt(c, secrets.pii_key) for c in ("Link", "Notes")})
+    link = text("Link")
     parsed_rows = clear.select(
         text("member_id").alias("member_id"),
         F.when(link.rlike(WORKOUT_URL), F.regexp_extract(link, WORKOUT_URL, 1).try_cast("bigint")).alias("workout_id"),
@@ -133,18 +129,13 @@ def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame
         F.lower(text("activity_type")).alias("activity_type"),
         to_duration_seconds("workout_time_seconds").alias("duration_seconds"),
         *[to_double(c).alias(c) for c in ("distance_mi", "avg_pace_min_mi", "max_pace_min_mi", "avg_speed_mi_h")],
-        to_integer("calories_burned_kcal").alias("calories"),
-        to_integer("avg_heart_rate").alias("avg_heart_rate"),
-        to_integer("steps").alias("steps"),
-        text("notes").alias("clear_note"),
-        text("source").alias("source"),
-        *[text(c).alias(f"{c}_text") for c in SOURCE_FIELDS],
-        "_source_file",
-        "_line_number",
-        "_raw",
-        "_parse_error",
-        "_batch_id",
-        "_ingested_at",
+        to_int("calories_burned_kcal").alias("calories"),
+        to_int("avg_heart_rate").alias("avg_heart_rate"),
+        to_int("Steps").alias("steps"),
+        text("Notes").alias("clear_note"),
+        text("Source").alias("source"),
+        *[text(field).alias(f"{c}_text") for c, field in SOURCE_FIELDS.items()],
+        *LINE_LINEAGE,
     )
     subjects = research_subjects(member_pii, members, "member_id")
     typed = lookup(parsed_rows, subjects, ("member_id", "member_id"), {c: c for c in ("member_key", *CONSENT)})
@@ -158,5 +149,4 @@ def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame
         F.coalesce(has_contact_details("clear_note"), F.lit(False)).alias("note_redacted"),
     )
     # A connector re-sends workouts it already sent: the first delivery wins.
-    first_delivered = [F.col("_ingested_at"), F.col("_source_file"), F.col("_line_number")]
-    return conform(typed, CONTRACT, PARSE_RULES, first_delivered, consented=has_consent(F.col("workout_date")))
+    return conform(typed, CONTRACT, PARSE_RULES, first_delivered(), consented=has_consent(F.col("workout_date")))

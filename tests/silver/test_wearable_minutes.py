@@ -14,14 +14,15 @@ from tests.builders import (
     member_pii_rows,
     quarantine_reasons,
 )
-from tests.silver.research_rows import locations_rows, members_rows
+from tests.silver.research_rows import members_rows
+from tests.silver.sites import location_rows
 
 DEVICES = {"M1": "1500000001", "M2": "1500000002", "M3": "1500000003"}
 
 
 def _minute(device="1500000001", at="1/6/2025 6:14:00 AM", **fields):
-    return {"id": device, "activity_minute": at, "steps": "0", "calories": "1.8664", "intensity": "0", "mets": "14",
-            "heart_rate": "55", "sleep_value": "1", **fields}  # fmt: skip
+    return {"Id": device, "ActivityMinute": at, "Steps": "0", "Calories": "1.8664", "Intensity": "0", "METs": "14",
+            "HeartRate": "55", "SleepValue": "1", **fields}  # fmt: skip
 
 
 def _transform(spark, raw, consents=None):
@@ -31,7 +32,7 @@ def _transform(spark, raw, consents=None):
         "M3": (False, None, "BKN"),
     }
     pii = member_pii_rows(spark, list(consents), {m: DEVICES[m] for m in consents if m in DEVICES})
-    return wearable_minutes.transform(raw, pii, members_rows(spark, consents), locations_rows(spark), secrets=SECRETS)
+    return wearable_minutes.transform(raw, pii, members_rows(spark, consents), location_rows(spark), secrets=SECRETS)
 
 
 def test_local_minutes_become_utc_instants_in_the_wearers_home_time_zone(spark):
@@ -41,8 +42,8 @@ def test_local_minutes_become_utc_instants_in_the_wearers_home_time_zone(spark):
         [
             _minute(),  # New York in winter: UTC-5
             # Los Angeles in summer (UTC-7): the UTC instant is on the next day, the local date is not
-            _minute("1500000002", "7/1/2025 11:30:00 PM", steps="112", intensity="3", mets="85", heart_rate=None,
-                    sleep_value=None, calories="10.625"),
+            _minute("1500000002", "7/1/2025 11:30:00 PM", Steps="112", Intensity="3", METs="85", HeartRate=None,
+                    SleepValue=None, Calories="10.625"),
         ],
     )  # fmt: skip
     expected = spark.createDataFrame(
@@ -56,7 +57,7 @@ def test_local_minutes_become_utc_instants_in_the_wearers_home_time_zone(spark):
     )  # fmt: skip
     actual = valid_rows(_transform(spark, raw), wearable_minutes.CONTRACT)
     assert_same_rows(actual, expected)
-    assert "id" not in actual.columns and "wearable_device_id" not in actual.columns  # an identifier of its own
+    assert "Id" not in actual.columns and "wearable_device_id" not in actual.columns  # an identifier of its own
 
 
 def test_the_first_delivery_of_a_minute_wins(spark):
@@ -65,7 +66,7 @@ def test_the_first_delivery_of_a_minute_wins(spark):
         spark,
         RAW,
         [
-            _minute(steps="7", _ingested_at=later, _source_file="b.csv"),
+            _minute(Steps="7", _ingested_at=later, _source_file="b.csv"),
             _minute(_source_file="a.csv"),
             _minute(_source_file="a.csv", _line_number=9),  # re-sent at the end of the same file
         ],
@@ -84,12 +85,12 @@ def test_each_broken_minute_is_quarantined_with_the_rule_it_broke(spark):
             {"_raw": "1500000001,1/6/2025 6:1", "_parse_error": "expected 8 fields, got 2"},  # a truncated file
             _minute(at="2025-01-06T06:14:00"),  # another system's format is not guessed
             _minute(device=None),
-            _minute(steps="lots"),
-            _minute(intensity="4"),
-            _minute(steps="-3"),
-            _minute(heart_rate="300"),
-            _minute(mets="400"),
-            _minute(sleep_value="0"),
+            _minute(Steps="lots"),
+            _minute(Intensity="4"),
+            _minute(Steps="-3"),
+            _minute(HeartRate="300"),
+            _minute(METs="400"),
+            _minute(SleepValue="0"),
             # 2:30 am on the day New York's clocks jump from 2:00 to 3:00 is no instant at all
             _minute(at="3/9/2025 2:30:00 AM"),
             _minute(at="3/9/2025 3:30:00 AM"),
@@ -118,7 +119,7 @@ def test_each_broken_minute_is_quarantined_with_the_rule_it_broke(spark):
         (_minute("1500000003"), "the member has not consented"),
         (_minute("1500000002", "6/30/2025 11:59:00 PM"), "the minute is before the consent date (local)"),
         (_minute("1799999999"), "no member has linked the device"),
-        (_minute("1500000003", heart_rate="300"), "unconsented data is not checked further"),
+        (_minute("1500000003", HeartRate="300"), "unconsented data is not checked further"),
     ],
 )
 def test_minutes_without_consent_are_withheld_neither_kept_nor_quarantined(spark, minute, why):
@@ -133,8 +134,6 @@ def test_a_device_linked_to_two_members_is_nobodys_consent(spark):
     consents = {"M1": (True, date(2024, 1, 1), "BKN"), "M2": (True, date(2024, 1, 1), "SFO")}
     pii = member_pii_rows(spark, ["M1", "M2"], {"M1": "1500000001", "M2": "1500000001"})
     raw = bronze_rows(spark, RAW, [_minute()])
-    flagged = wearable_minutes.transform(
-        raw, pii, members_rows(spark, consents), locations_rows(spark), secrets=SECRETS
-    )
+    flagged = wearable_minutes.transform(raw, pii, members_rows(spark, consents), location_rows(spark), secrets=SECRETS)
     assert flagged.count() == 1  # the lookup does not multiply the minute
     assert flagged.filter("_is_withheld").count() == 1

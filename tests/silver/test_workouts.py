@@ -25,8 +25,8 @@ def _workout(workout_id="3925200001", **fields):
     return {"member_id": "M1", "date_submitted": "Jan. 6, 2025", "workout_date": "Jan. 5, 2025",
             "activity_type": "Run", "calories_burned_kcal": "771", "distance_mi": "7.77",
             "workout_time_seconds": "4129", "avg_pace_min_mi": "8.86", "max_pace_min_mi": "7.32",
-            "avg_speed_mi_h": "6.77", "avg_heart_rate": "144", "steps": "11671", "notes": None,
-            "source": "MapMyRun iPhone", "link": f"{WORKOUT_URL}{workout_id}", **fields}  # fmt: skip
+            "avg_speed_mi_h": "6.77", "avg_heart_rate": "144", "Steps": "11671", "Notes": None,
+            "Source": "MapMyRun iPhone", "Link": f"{WORKOUT_URL}{workout_id}", **fields}  # fmt: skip
 
 
 def _transform(spark, raw):
@@ -43,7 +43,7 @@ def test_workouts_are_typed_in_metric_units_whatever_the_connector_wrote(spark):
             # Garmin's connector writes the duration as h:mm:ss; a June date is not abbreviated
             _workout("3926400002", date_submitted="July 2, 2025", workout_date="June 30, 2025",
                      activity_type=" Walk ", workout_time_seconds="1:08:49", calories_burned_kcal=None,
-                     avg_heart_rate=None, steps=None, source="Garmin Connect", link=f" {WORKOUT_URL}3926400002/ "),
+                     avg_heart_rate=None, Steps=None, Source="Garmin Connect", Link=f" {WORKOUT_URL}3926400002/ "),
         ],
     )  # fmt: skip
     expected = spark.createDataFrame(
@@ -75,10 +75,10 @@ def test_contact_details_typed_into_a_note_are_redacted(spark):
         spark,
         RAW,
         [
-            _workout("1", notes="Tempo run, felt strong please reach me at ann.lee@example.com"),
-            _workout("2", notes="call me on (209) 754-6088"),
-            _workout("3", notes="Dog walk contact: +1 982 893 2645"),
-            _workout("4", notes="Intervals on the track, 8 x 400"),
+            _workout("1", Notes="Tempo run, felt strong please reach me at ann.lee@example.com"),
+            _workout("2", Notes="call me on (209) 754-6088"),
+            _workout("3", Notes="Dog walk contact: +1 982 893 2645"),
+            _workout("4", Notes="Intervals on the track, 8 x 400"),
         ],
     )
     kept = valid_rows(_transform(spark, raw), workouts.CONTRACT).collect()
@@ -116,7 +116,7 @@ def test_each_broken_workout_is_quarantined_with_the_rule_it_broke(spark):
             _workout("2", member_id=None),
             _workout("4", workout_date="05/01/2025"),  # day-first or month-first: not guessed
             _workout("5", workout_time_seconds="1:75:00"),
-            _workout(link="https://www.mapmyfitness.com/routes/view/123"),
+            _workout(Link="https://www.mapmyfitness.com/routes/view/123"),
             _workout("7", workout_date="Jan. 7, 2025"),  # logged a day before it happened
             _workout("8", max_pace_min_mi="9.50"),  # the fastest moment slower than the average
             # a car ride logged as a run: 30 miles at 2.5 min/mi (24 mph), the GPS glitch the generator makes
