@@ -43,14 +43,6 @@ def to_decimal(name: str, precision: int, scale: int) -> Column:
     return F.expr(f"try_cast(`{name}` AS decimal({precision},{scale}))")
 
 
-def to_integer(name: str) -> Column:
-    return text(name).try_cast("int")
-
-
-def to_double(name: str) -> Column:
-    return text(name).try_cast("double")
-
-
 def is_known_timezone(column: str) -> str:
     """SQL that is true when `column` names a known IANA region zone."""
     return f"`{column}` IN ({', '.join(repr(z) for z in KNOWN_TIMEZONES)})"
@@ -63,6 +55,10 @@ def local_to_utc(local: Column, timezone: str) -> Column:
 
 def to_int(name: str) -> Column:
     return F.expr(f"try_cast(trim(`{name}`) AS int)")
+
+
+def to_double(name: str) -> Column:
+    return F.expr(f"try_cast(trim(`{name}`) AS double)")
 
 
 def _as_code(value: Column) -> Column:

@@ -20,7 +20,7 @@ from fitlake.contracts import (
 )
 from fitlake.quality import conform
 from silver._lookups import known, with_member_key
-from silver._parsing import text, utc_iso_to_timestamp
+from silver._parsing import LINE_LINEAGE, first_delivered, text, utc_iso_to_timestamp
 from silver.members import MEMBER_KEY
 
 # What the app backend logs; a new kind of event is quarantined until it is declared here.
@@ -62,14 +62,8 @@ def transform(app_events_raw: DataFrame, member_pii: DataFrame) -> DataFrame:
         F.lower(text("platform")).alias("platform"),
         text("app_version").alias("app_version"),
         text("event_time").alias("event_time_text"),
-        "_source_file",
-        "_line_number",
-        "_raw",
-        "_parse_error",
-        "_batch_id",
-        "_ingested_at",
+        *LINE_LINEAGE,
     )
     typed = with_member_key(parsed_rows, member_pii)
     # The first delivery of an event wins; later copies are re-sent events.
-    first_delivered = [F.col("_ingested_at"), F.col("_source_file"), F.col("_line_number")]
-    return conform(typed, CONTRACT, PARSE_RULES, first_delivered)
+    return conform(typed, CONTRACT, PARSE_RULES, first_delivered())

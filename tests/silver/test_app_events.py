@@ -18,9 +18,7 @@ def test_events_get_the_members_pseudonym_and_their_utc_instant(spark):
         RAW,
         [
             _event("EV1"),
-            _event(
-                "EV2", "2025-07-01T23:30:00+02:00", member_id=" M2 ", event_type=" Class_Booking ", platform="Android"
-            ),
+            _event("EV2", " 2025-07-01T21:30:00Z ", member_id=" M2 ", event_type=" Class_Booking ", platform="Android"),
         ],
     )
     expected = spark.createDataFrame(
