@@ -2,11 +2,17 @@
 
 A source with personal data declares its PII fields; those fields, the raw line and any undeclared
 fields are stored encrypted (fitlake.privacy), so Bronze keeps every line without holding PII in the clear.
+
+A field keeps its exported name as its column name unless Delta refuses it: spaces, commas, semicolons,
+braces, parentheses, newlines, tabs and '=' need column mapping, which not every reader of a Delta table
+supports. Such a field (`Calories Burned (kCal)`) becomes snake_case (`calories_burned_kcal`), and the
+contract remembers each column's exported field.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from pyspark.sql import Column as SparkColumn
@@ -28,8 +34,26 @@ LINEAGE = (
 )
 
 
-def raw_contract(name: str, comment: str, fields: dict[str, str], pii: tuple[str, ...] = ()) -> TableContract:
-    """A Bronze contract: each source field (name -> description) as nullable text, then lineage.
+@dataclass(frozen=True)
+class RawContract(TableContract):
+    """A Bronze contract that also knows the exported field behind each declared column."""
+
+    source_fields: tuple[tuple[str, str], ...] = ()  # (column, exported field name), in declaration order
+
+
+# Characters Delta refuses in a column name unless the table uses column mapping.
+NOT_IN_DELTA_NAMES = re.compile(r"[ ,;{}()\n\t=]")
+
+
+def column_name(field: str) -> str:
+    """The column for an exported field: its own name, or its words in snake_case where Delta refuses it."""
+    if not NOT_IN_DELTA_NAMES.search(field):
+        return field
+    return re.sub(r"[^a-z0-9]+", "_", field.lower()).strip("_")
+
+
+def raw_contract(name: str, comment: str, fields: dict[str, str], pii: tuple[str, ...] = ()) -> RawContract:
+    """A Bronze contract: each exported field (name -> description) as nullable text, then lineage.
 
     `pii` names the fields holding personal data; in such a source the raw line and rescued fields are
     personal data too.
@@ -37,12 +61,30 @@ def raw_contract(name: str, comment: str, fields: dict[str, str], pii: tuple[str
     unknown = set(pii) - set(fields)
     if unknown:
         raise ValueError(f"{name}: PII fields {sorted(unknown)} are not declared")
-    declared = tuple(Column(f, STRING, f"{d} (encrypted)" if f in pii else d, pii=f in pii) for f, d in fields.items())
+    columns = {f: column_name(f) for f in fields}
+    if len(set(columns.values())) != len(columns):
+        raise ValueError(f"{name}: two fields share a column name: {columns}")
+    declared = tuple(
+        Column(columns[f], STRING, f"{d} (encrypted)" if f in pii else d, pii=f in pii) for f, d in fields.items()
+    )
     lineage = tuple(
         replace(c, comment=f"{c.comment} (encrypted)", pii=True) if pii and c.name in ENCRYPTED_LINEAGE else c
         for c in LINEAGE
     )
-    return TableContract(name=name, comment=comment, columns=declared + lineage, partition_by=("_ingest_date",))
+    return RawContract(
+        name=name,
+        comment=comment,
+        columns=declared + lineage,
+        partition_by=("_ingest_date",),
+        source_fields=tuple((c, f) for f, c in columns.items()),
+    )
+
+
+def source_fields(contract: TableContract) -> dict[str, str]:
+    """Declared column -> exported field name."""
+    if isinstance(contract, RawContract):
+        return dict(contract.source_fields)
+    return {c.name: c.name for c in contract.columns if not c.name.startswith("_")}
 
 
 # Lineage that can hold any field of the line, so it is encrypted when the source has personal data.
@@ -53,8 +95,8 @@ def to_bronze(
     lines: DataFrame, contract: TableContract, batch_id: str, ingested_at: datetime, secrets: Secrets | None = None
 ) -> DataFrame:
     """Spread parsed fields into the contract's columns; keep undeclared fields in `_rescued_data`."""
-    declared = [c.name for c in contract.columns if not c.name.startswith("_")]
-    undeclared = F.map_filter("_fields", lambda key, _value: ~key.isin(declared))
+    fields = source_fields(contract)
+    undeclared = F.map_filter("_fields", lambda key, _value: ~key.isin(list(fields.values())))
     protected = set(contract.pii_columns)
     if protected and secrets is None:
         raise ValueError(f"{contract.name} holds personal data: to_bronze needs the secrets to encrypt it")
@@ -63,7 +105,7 @@ def to_bronze(
         return (encrypt(column, secrets.pii_key) if name in protected else column).alias(name)
 
     return lines.select(
-        *[stored(F.col("_fields").getItem(name), name) for name in declared],
+        *[stored(F.col("_fields").getItem(field), column) for column, field in fields.items()],
         stored(F.when(F.size(undeclared) > 0, F.to_json(undeclared)), "_rescued_data"),
         stored(F.col("_raw"), "_raw"),
         "_parse_error",

@@ -57,6 +57,10 @@ def to_int(name: str) -> Column:
     return F.expr(f"try_cast(trim(`{name}`) AS int)")
 
 
+def to_double(name: str) -> Column:
+    return F.expr(f"try_cast(trim(`{name}`) AS double)")
+
+
 def _as_code(value: Column) -> Column:
     trimmed = F.trim(value)
     return F.when(trimmed != "", F.regexp_replace(F.lower(trimmed), r"[\s-]+", "_"))
@@ -123,3 +127,35 @@ def name_key(name: str) -> Column:
     for spelling, unit in _UNIT_SPELLINGS:
         key = F.regexp_replace(key, spelling, unit)
     return F.when(key != "", key)
+
+
+# MapMyRun writes a month name of four letters or fewer in full and abbreviates the others with a dot:
+# "Jan. 5, 2025", "May 5, 2025", "June 5, 2025". Only real month names are read, never guessed.
+MONTH_NAME_DATE = (
+    r"(?i)^(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?"
+    r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.? ([0-9]{1,2}), ([0-9]{4})$"
+)
+
+
+def to_date_with_month_name(name: str) -> Column:
+    """A date written with the month's name or abbreviation, `Jan. 5, 2025` or `June 5, 2025`."""
+    value = text(name)
+    part = [F.regexp_extract(value, MONTH_NAME_DATE, i) for i in (1, 2, 3)]
+    # Engines disagree on full month names (Sail reads "June" as MMM, JVM Spark does not): parse "Jun 5, 2025".
+    normalised = F.concat(F.initcap(F.substring(part[0], 1, 3)), F.lit(" "), part[1], F.lit(", "), part[2])
+    return F.when(value.rlike(MONTH_NAME_DATE), F.to_date(F.try_to_timestamp(normalised, F.lit("MMM d, yyyy"))))
+
+
+# Seconds as a whole number, or a clock duration h:mm:ss (hours may run past 23; at most 4 digits, so the
+# seconds stay within INT).
+DURATION_SECONDS = r"^[0-9]+$"
+DURATION_CLOCK = r"^([0-9]{1,4}):([0-5][0-9]):([0-5][0-9])$"
+
+
+def to_duration_seconds(name: str) -> Column:
+    """A duration given as seconds (`4129`) or as h:mm:ss (`1:08:49`), in seconds."""
+    value = text(name)
+    clock = [F.regexp_extract(value, DURATION_CLOCK, i).try_cast("int") for i in (1, 2, 3)]
+    return F.when(value.rlike(DURATION_SECONDS), value.try_cast("int")).when(
+        value.rlike(DURATION_CLOCK), clock[0] * 3600 + clock[1] * 60 + clock[2]
+    )

@@ -6,7 +6,7 @@ import pytest
 from pyspark.sql import types as T
 
 from bronze import checkins_raw, members_raw
-from bronze._raw import to_bronze
+from bronze._raw import column_name, source_fields, to_bronze
 from fitlake.landing import LINES_SCHEMA
 from fitlake.privacy import decrypt
 from fitlake.registry import table_modules
@@ -44,7 +44,7 @@ def generated_headers(tmp_path_factory) -> dict[str, set[str]]:
 
 
 def test_every_field_a_source_exports_is_declared_so_nothing_is_rescued(generated_headers):
-    declared = {m.module.SOURCE.folder: set(m.contract.column_names) for m in table_modules("bronze")}
+    declared = {m.module.SOURCE.folder: set(source_fields(m.contract).values()) for m in table_modules("bronze")}
     assert set(generated_headers) <= set(declared), "a generated source has no Bronze table"
     for source, fields in generated_headers.items():
         assert fields <= declared[source], f"{source}: undeclared {sorted(fields - declared[source])}"
@@ -90,3 +90,29 @@ def test_a_source_with_personal_data_cannot_be_ingested_without_the_key(spark):
     lines = spark.createDataFrame([("m.csv", 2, "x", {"email": "a@b.co"}, None)], LINES)
     with pytest.raises(ValueError, match="needs the secrets"):
         to_bronze(lines, members_raw.CONTRACT, "run-1", AT)
+
+
+@pytest.mark.parametrize(
+    ("field", "column"),
+    [
+        ("member_id", "member_id"),
+        ("HeartRate", "HeartRate"),  # Fitbit's and STEDI's names are valid column names: kept as exported
+        ("Calories Burned (kCal)", "calories_burned_kcal"),  # Delta refuses spaces and parentheses
+        ("Avg Pace (min/mi)", "avg_pace_min_mi"),
+        ("Date Submitted", "date_submitted"),
+    ],
+)
+def test_a_column_is_named_as_its_field_unless_delta_refuses_the_name(field, column):
+    assert column_name(field) == column
+
+
+def test_a_field_is_read_under_its_exported_name_into_its_snake_case_column(spark):
+    from bronze import workouts_raw
+
+    record = {"member_id": "M1", "Calories Burned (kCal)": "771", "Avg Pace (min/mi)": "8.86", "Shoe": "x"}
+    lines = spark.createDataFrame([("workouts/2025-01-01/part-00000.csv", 2, "M1,...", record, None)], LINES)
+    bronze = to_bronze(lines, workouts_raw.CONTRACT, "run-1", AT, SECRETS)
+    (row,) = bronze.select("*", decrypt("_rescued_data", SECRETS.pii_key).alias("rescued")).collect()
+    assert (row.member_id, row.calories_burned_kcal, row.avg_pace_min_mi) == ("M1", "771", "8.86")
+    assert "Calories Burned (kCal)" not in bronze.columns
+    assert row.rescued == '{"Shoe":"x"}'  # only the undeclared field, under its exported name

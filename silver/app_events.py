@@ -1,0 +1,69 @@
+"""App events: one row per event in the member app, deduplicated, known by the member's pseudonym."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from fitlake.contracts import (
+    ROW_LINEAGE,
+    STRING,
+    TIMESTAMP,
+    Column,
+    TableContract,
+    in_set,
+    not_null,
+    parsed,
+    references,
+)
+from fitlake.quality import conform
+from silver._lookups import known, with_member_key
+from silver._parsing import LINE_LINEAGE, first_delivered, text, utc_iso_to_timestamp
+from silver.members import MEMBER_KEY
+
+# What the app backend logs; a new kind of event is quarantined until it is declared here.
+EVENT_TYPES = ("app_open", "class_browse", "class_booking", "calendar_sync", "goal_set", "goal_progress", "workout_log")
+PLATFORMS = ("ios", "android")
+
+INPUTS = ("bronze.app_events_raw", "silver.member_pii")
+
+CONTRACT = TableContract(
+    name="silver.app_events",
+    comment="One row per member app event, deduplicated on event_id; instants in UTC.",
+    columns=(
+        Column("event_id", STRING, "Event number in the app backend", nullable=False),
+        replace(MEMBER_KEY, comment="Member signed in to the app"),
+        Column("event_type", STRING, f"What the member did: {', '.join(EVENT_TYPES)}", nullable=False),
+        Column("event_at", TIMESTAMP, "Instant of the event (UTC)", nullable=False),
+        Column("platform", STRING, "ios or android"),
+        Column("app_version", STRING, "Version of the app, e.g. 5.1.0"),
+        *ROW_LINEAGE,
+    ),
+    keys=("event_id",),
+    expectations=(in_set("event_type", EVENT_TYPES), in_set("platform", PLATFORMS)),
+    foreign_keys=(references("member_key", "silver.members"),),
+)
+
+PARSE_RULES = (
+    not_null("member_id"),
+    known("member_id", "member_key", "silver.members"),
+    parsed("event_at", raw="event_time_text"),
+)
+
+
+def transform(app_events_raw: DataFrame, member_pii: DataFrame) -> DataFrame:
+    parsed_rows = app_events_raw.select(
+        text("event_id").alias("event_id"),
+        text("member_id").alias("member_id"),
+        F.lower(text("event_type")).alias("event_type"),
+        utc_iso_to_timestamp("event_time").alias("event_at"),
+        F.lower(text("platform")).alias("platform"),
+        text("app_version").alias("app_version"),
+        text("event_time").alias("event_time_text"),
+        *LINE_LINEAGE,
+    )
+    typed = with_member_key(parsed_rows, member_pii)
+    # The first delivery of an event wins; later copies are re-sent events.
+    return conform(typed, CONTRACT, PARSE_RULES, first_delivered())

@@ -1,0 +1,166 @@
+from datetime import date
+
+import pytest
+
+from bronze.workouts_raw import CONTRACT as RAW
+from data_gen.exports.digital import _mapmyrun_date
+from fitlake.quality import valid_rows
+from silver import workouts
+from tests.builders import (
+    INGESTED_AT,
+    SECRETS,
+    assert_same_rows,
+    bronze_rows,
+    member_key,
+    member_pii_rows,
+    quarantine_reasons,
+)
+from tests.silver.research_rows import members_rows
+
+WORKOUT_URL = "https://www.mapmyfitness.com/workout/"
+CONSENTS = {"M1": (True, date(2024, 1, 1), "BKN"), "M2": (True, date(2025, 7, 1), "SFO"), "M3": (False, None, "BKN")}
+
+
+def _workout(workout_id="3925200001", **fields):
+    return {"member_id": "M1", "date_submitted": "Jan. 6, 2025", "workout_date": "Jan. 5, 2025",
+            "activity_type": "Run", "calories_burned_kcal": "771", "distance_mi": "7.77",
+            "workout_time_seconds": "4129", "avg_pace_min_mi": "8.86", "max_pace_min_mi": "7.32",
+            "avg_speed_mi_h": "6.77", "avg_heart_rate": "144", "Steps": "11671", "Notes": None,
+            "Source": "MapMyRun iPhone", "Link": f"{WORKOUT_URL}{workout_id}", **fields}  # fmt: skip
+
+
+def _transform(spark, raw):
+    pii = member_pii_rows(spark, list(CONSENTS))
+    return workouts.transform(raw, pii, members_rows(spark, CONSENTS), secrets=SECRETS)
+
+
+def test_workouts_are_typed_in_metric_units_whatever_the_connector_wrote(spark):
+    raw = bronze_rows(
+        spark,
+        RAW,
+        [
+            _workout(),
+            # Garmin's connector writes the duration as h:mm:ss; a June date is not abbreviated
+            _workout("3926400002", date_submitted="July 2, 2025", workout_date="June 30, 2025",
+                     activity_type=" Walk ", workout_time_seconds="1:08:49", calories_burned_kcal=None,
+                     avg_heart_rate=None, Steps=None, Source="Garmin Connect", Link=f" {WORKOUT_URL}3926400002/ "),
+        ],
+    )  # fmt: skip
+    expected = spark.createDataFrame(
+        [
+            (3925200001, member_key(spark, "M1"), date(2025, 1, 5), date(2025, 1, 6), "run", 4129, 12.505, 5.505,
+             4.548, 10.9, 771, 144, 11671, None, False, "MapMyRun iPhone", "test/2025-01-01/part-00000", 1, "batch-1"),
+            (3926400002, member_key(spark, "M1"), date(2025, 6, 30), date(2025, 7, 2), "walk", 4129, 12.505, 5.505,
+             4.548, 10.9, None, None, None, None, False, "Garmin Connect", "test/2025-01-01/part-00000", 2, "batch-1"),
+        ],
+        workouts.CONTRACT.spark_schema,
+    )  # fmt: skip
+    actual = valid_rows(_transform(spark, raw), workouts.CONTRACT)
+    assert_same_rows(actual, expected)
+
+
+def test_dates_are_read_in_every_month_as_mapmyrun_writes_them(spark):
+    days = [date(2025, month, 28) for month in range(1, 13)] + [date(2024, 2, 29)]
+    submitted = "Dec. 31, 2025"
+    records = [
+        _workout(str(i), workout_date=_mapmyrun_date(d), date_submitted=submitted) for i, d in enumerate(days, 1)
+    ]
+    raw = bronze_rows(spark, RAW, records)
+    parsed = {r.workout_id: r.workout_date for r in valid_rows(_transform(spark, raw), workouts.CONTRACT).collect()}
+    assert parsed == {i: d for i, d in enumerate(days, 1)}
+
+
+def test_contact_details_typed_into_a_note_are_redacted(spark):
+    raw = bronze_rows(
+        spark,
+        RAW,
+        [
+            _workout("1", Notes="Tempo run, felt strong please reach me at ann.lee@example.com"),
+            _workout("2", Notes="call me on (209) 754-6088"),
+            _workout("3", Notes="Dog walk contact: +1 982 893 2645"),
+            _workout("4", Notes="Intervals on the track, 8 x 400"),
+        ],
+    )
+    kept = valid_rows(_transform(spark, raw), workouts.CONTRACT).collect()
+    assert {r.workout_id: (r.note, r.note_redacted) for r in kept} == {
+        1: ("Tempo run, felt strong please reach me at [redacted]", True),
+        2: ("call me on [redacted]", True),
+        3: ("Dog walk contact: [redacted]", True),
+        4: ("Intervals on the track, 8 x 400", False),
+    }
+
+
+def test_the_first_delivery_of_a_workout_wins(spark):
+    later = INGESTED_AT.replace(day=3)
+    raw = bronze_rows(
+        spark,
+        RAW,
+        [
+            _workout(activity_type="Walk", _ingested_at=later, _source_file="b.csv"),
+            _workout(_source_file="a.csv"),
+            _workout(_source_file="a.csv", _line_number=9),  # re-sent at the end of the same file
+        ],
+    )
+    flagged = _transform(spark, raw)
+    kept = valid_rows(flagged, workouts.CONTRACT).collect()
+    assert [(r.activity_type, r._source_file, r._line_number) for r in kept] == [("run", "a.csv", 2)]
+    assert flagged.filter("_is_duplicate").count() == 2
+
+
+def test_each_broken_workout_is_quarantined_with_the_rule_it_broke(spark):
+    raw = bronze_rows(
+        spark,
+        RAW,
+        [
+            {"_raw": "M1,Jan. 6", "_parse_error": "expected 15 fields, got 2"},
+            _workout("2", member_id=None),
+            _workout("4", workout_date="05/01/2025"),  # day-first or month-first: not guessed
+            _workout("5", workout_time_seconds="1:75:00"),
+            _workout(Link="https://www.mapmyfitness.com/routes/view/123"),
+            _workout("7", workout_date="Jan. 7, 2025"),  # logged a day before it happened
+            _workout("8", max_pace_min_mi="9.50"),  # the fastest moment slower than the average
+            # a car ride logged as a run: 30 miles at 2.5 min/mi (24 mph), the GPS glitch the generator makes
+            _workout("9", distance_mi="30.00", avg_pace_min_mi="2.50", max_pace_min_mi="1.80", avg_speed_mi_h="24.00",
+                     workout_time_seconds="4500"),
+            # 25 miles at 4.4 min/mi: under the marathon record pace, though a mile at that pace would be human
+            _workout("10", distance_mi="25.00", avg_pace_min_mi="4.40", max_pace_min_mi="3.50", avg_speed_mi_h="13.64",
+                     workout_time_seconds="6600"),
+            _workout("11", workout_time_seconds="90000"),
+            _workout("12", avg_heart_rate="0"),
+            _workout("13", distance_mi="3.00", avg_pace_min_mi="4.40", max_pace_min_mi="4.00", avg_speed_mi_h="13.64"),
+        ],
+    )  # fmt: skip
+    flagged = _transform(spark, raw)
+    assert quarantine_reasons(flagged) == {
+        1: "well_formed_record",
+        2: "not_null(member_id)",
+        3: "parseable(workout_date)",
+        4: "parseable(duration_seconds)",
+        5: "parseable(workout_id)",
+        6: "workout_not_after_submission",
+        7: "max_pace_not_slower_than_avg",
+        8: "pace_humanly_possible",
+        9: "pace_humanly_possible",
+        10: "between(duration_seconds,1,86400)",
+        11: "between(avg_heart_rate,25,250)",
+    }
+    assert [r.workout_id for r in valid_rows(flagged, workouts.CONTRACT).collect()] == [13]
+    assert flagged.count() == raw.count()
+
+
+@pytest.mark.parametrize(
+    "workout, why",
+    [
+        (_workout(member_id="M3"), "the member has not consented"),
+        (_workout(member_id="M2", workout_date="June 30, 2025", date_submitted="July 1, 2025"), "before consent"),
+        (_workout(member_id="M999999"), "no member has this number, so nobody consented"),
+        (_workout(member_id="M3", distance_mi="30.00", avg_pace_min_mi="2.50"), "unconsented data is not checked"),
+    ],
+)
+def test_workouts_without_consent_are_withheld_neither_kept_nor_quarantined(spark, workout, why):
+    raw = bronze_rows(spark, RAW, [workout, _workout("2", member_id="M2", workout_date="July 1, 2025",
+                                                     date_submitted="July 1, 2025")])  # fmt: skip
+    flagged = _transform(spark, raw)
+    assert [r._line_number for r in flagged.filter("_is_withheld").collect()] == [1], why
+    assert [r._line_number for r in valid_rows(flagged, workouts.CONTRACT).collect()] == [2], why
+    assert quarantine_reasons(flagged) == {}, why
