@@ -102,7 +102,9 @@ def load_secrets(settings: Settings) -> Secrets:
 _IV_BYTES = 12
 
 
-def _encrypt_text(key: str) -> Callable[[pd.Series], pd.Series]:
+def encrypter(key: str) -> Callable[[pd.Series], pd.Series]:
+    """Encrypts a series of texts; the body of `encrypt`, also usable outside Spark."""
+
     def encrypt_values(values: pd.Series) -> pd.Series:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -119,7 +121,7 @@ def _encrypt_text(key: str) -> Callable[[pd.Series], pd.Series]:
     return encrypt_values
 
 
-def _decrypt_text(key: str) -> Callable[[pd.Series], pd.Series]:
+def decrypter(key: str) -> Callable[[pd.Series], pd.Series]:
     def decrypt_values(values: pd.Series) -> pd.Series:
         from cryptography.exceptions import InvalidTag
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -148,11 +150,11 @@ def _column(column: str | SparkColumn) -> SparkColumn:
 
 def encrypt(column: str | SparkColumn, key: str) -> SparkColumn:
     """AES-256-GCM with a random IV, base64 text; NULL stays NULL."""
-    return F.pandas_udf(_encrypt_text(key), "string")(_column(column))
+    return F.pandas_udf(encrypter(key), "string")(_column(column))
 
 
 def decrypt(column: str | SparkColumn, key: str) -> SparkColumn:
-    return F.pandas_udf(_decrypt_text(key), "string")(_column(column))
+    return F.pandas_udf(decrypter(key), "string")(_column(column))
 
 
 def pseudonym(column: str | SparkColumn, salt: str) -> SparkColumn:

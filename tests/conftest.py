@@ -11,7 +11,9 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from pyspark.sql import SparkSession
@@ -46,6 +48,7 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engines]:
         SparkSession.builder.remote("local[2]")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.ui.enabled", "false")
         .getOrCreate()
     )
     sail = engine.start(Settings(home=tmp_path_factory.mktemp("sail")))
@@ -75,13 +78,23 @@ def spark(request: pytest.FixtureRequest) -> SparkSession:
     return request.getfixturevalue(request.param)
 
 
+@contextmanager
+def temporary_lakehouse(sail_engine: engine.EngineHandle, home: Path) -> Iterator[Lakehouse]:
+    """A lakehouse in `home` on the test run's Sail session, its tables on disk registered; they are
+    unregistered afterwards (their files stay) so the next one starts from an empty catalog."""
+    lh = Lakehouse(sail_engine.spark, Settings(home=home), sail_engine.catalog)
+    lh.register_existing()  # as `fitlake` does when it starts
+    try:
+        yield lh
+    finally:
+        spark = sail_engine.spark
+        for schema in spark.catalog.listDatabases():
+            if schema.name in LAYERS:
+                for table in spark.catalog.listTables(f"{sail_engine.catalog}.{schema.name}"):
+                    spark.sql(f"DROP TABLE IF EXISTS {lh.table_name(f'{schema.name}.{table.name}')}")
+
+
 @pytest.fixture
 def lakehouse(sail_engine: engine.EngineHandle, tmp_path) -> Iterator[Lakehouse]:
-    lh = Lakehouse(sail_engine.spark, Settings(home=tmp_path), sail_engine.catalog)
-    yield lh
-    # Unregister this test's tables (their files stay) so the next test starts from an empty catalog.
-    spark = sail_engine.spark
-    for schema in spark.catalog.listDatabases():
-        if schema.name in LAYERS:
-            for table in spark.catalog.listTables(f"{sail_engine.catalog}.{schema.name}"):
-                spark.sql(f"DROP TABLE IF EXISTS {lh.table_name(f'{schema.name}.{table.name}')}")
+    with temporary_lakehouse(sail_engine, tmp_path) as lh:
+        yield lh

@@ -7,6 +7,7 @@ starts, re-registers the catalog from disk and stops cleanly every time.
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import reduce
 
 import pytest
@@ -50,13 +51,21 @@ QUARANTINE_RULE = {
     ("equipment_sessions", "missing_required"): "not_null(machine_id)",
     ("equipment_sessions", "bad_timestamp"): "parseable(started_at)",
     ("equipment_sessions", "orphan_key"): "foreign_key(member_id)",
+    ("app_events", "malformed_json"): "well_formed_record",
+    ("app_events", "truncated_file"): "well_formed_record",
+    ("app_events", "missing_required"): "not_null(member_id)",
+    ("app_events", "bad_timestamp"): "parseable(event_at)",
+    ("app_events", "orphan_key"): "foreign_key(member_id)",
+    ("wearables", "truncated_file"): "well_formed_record",
+    ("wearables", "bad_timestamp"): "parseable(minute_local_time)",
 }
-DUPLICATE = {"checkins", "attendance", "retail", "facility_usage", "equipment_sessions"}
+DUPLICATE = {"checkins", "attendance", "retail", "facility_usage", "equipment_sessions", "app_events", "wearables"}
 NOT_A_BAD_ROW = {"late_file"}  # the file is read whenever it lands
 # (source, kind) -> the table that keeps the record, repaired (e.g. contact details redacted from a note).
 REPAIRED: dict[tuple[str, str], str] = {
     ("cancellations", "pii_in_notes"): "silver.cancellations",
     ("retail", "sku_variant"): "silver.retail_lines",
+    ("workouts", "pii_in_notes"): "silver.workouts",
 }
 
 
@@ -132,22 +141,67 @@ def _quarantined_lines(tables, table: str) -> set[tuple]:
     return {tuple(r) for r in tables[f"{table}_quarantine"].select("_source_file", "_line_number").collect()}
 
 
+# Research data of a member without research consent never leaves Bronze: it is withheld, neither kept nor
+# quarantined. How each research source names its member, in the generator's truth keys and in Bronze.
+RESEARCH_SUBJECT = {"wearables": "wearable_device_id", "workouts": "member_id"}
+
+
+def _consenting(tables) -> dict[str, dict[str, date]]:
+    """identifier kind -> identifier -> the date research consent was given, for members who gave it.
+
+    An identifier linked to more than one member is left out, as Silver leaves it out."""
+    members = {
+        r.member_key: r.research_consent_date
+        for r in tables["silver.members"].collect()
+        if r.research_consent and r.research_consent_date
+    }
+    pii = tables["silver.member_pii"].collect()
+    consent = {}
+    for identifier in RESEARCH_SUBJECT.values():
+        linked: dict[str, set] = {}
+        for r in pii:
+            if r[identifier]:
+                linked.setdefault(r[identifier], set()).add(r.member_key)
+        consent[identifier] = {
+            i: members[k] for i, keys in linked.items() if len(keys) == 1 and (k := next(iter(keys))) in members
+        }
+    return consent
+
+
+def _withheld(consent, source: str, subject: str, file: str) -> bool:
+    """The record is research data its member did not consent to on the day of the file (`<source>/<day>/...`)."""
+    if source not in RESEARCH_SUBJECT:
+        return False
+    given = consent[RESEARCH_SUBJECT[source]].get(subject)
+    return given is None or date.fromisoformat(file.split("/")[1]) < given
+
+
 def test_every_repaired_defect_is_kept_in_its_table(home, sail):
-    """Kept, repaired; or quarantined as the orphan of a quarantined member, never for the defect itself."""
+    """Kept, repaired; quarantined as the orphan of a quarantined member, or withheld for lack of consent;
+    never quarantined for the defect itself."""
     tables = tables_on_disk(sail, home)
+    consent = _consenting(tables)
+    bronze_of = {m.module.SOURCE.folder: m.name for m in registry.table_modules("bronze")}
     repaired = [d for d in _truth(home)["defects"] if (d["source"], d["kind"]) in REPAIRED]
     assert repaired
+    kept_somewhere = 0
     for d in repaired:
         name = REPAIRED[d["source"], d["kind"]]
-        kept = tables[name].filter((F.col("_source_file") == d["file"]) & (F.col("_line_number") == d["line"]))
-        quarantined = _quarantined_lines(tables, name)
-        assert kept.count() == 1 or (d["file"], d["line"]) in quarantined, (d["source"], d["kind"], d["line"])
+        at_line = (F.col("_source_file") == d["file"]) & (F.col("_line_number") == d["line"])
+        if tables[name].filter(at_line).count() == 1 or (d["file"], d["line"]) in _quarantined_lines(tables, name):
+            kept_somewhere += 1
+            continue
+        subject = RESEARCH_SUBJECT.get(d["source"])
+        (bronze,) = tables[bronze_of[d["source"]]].filter(at_line).select(subject).collect() if subject else [[None]]
+        assert _withheld(consent, d["source"], bronze[0], d["file"]), (d["source"], d["kind"], d["line"])
+    assert kept_somewhere
 
 
 def test_duplicates_removed_are_exactly_the_resent_records(home, sail):
     """Every re-sent copy is removed as a duplicate, unless it was quarantined with its original (an orphan
     of a quarantined member, checked above); nothing else is."""
     tables, truth = tables_on_disk(sail, home), _truth(home)
+    consent = _consenting(tables)
     steps = {r["table_name"]: r for r in sql(home, "select * from ops.run_log where task = 'build_silver'")}
     by_source = {m.module.SOURCE.folder: m.name for m in registry.table_modules("bronze")}
     checked = 0
@@ -159,8 +213,17 @@ def test_duplicates_removed_are_exactly_the_resent_records(home, sail):
             (d["file"], d["line"]) for d in truth["defects"] if d["source"] == source and d["kind"] == "duplicate"
         }
         quarantined_copies = copies & _quarantined_lines(tables, m.name)
-        assert steps[m.name]["rows_duplicate"] == len(copies) - len(quarantined_copies), m.name
-        checked += bool(copies)
+        # A copy of a record withheld for lack of consent is withheld with it (the key names the device).
+        withheld_copies = {
+            (d["file"], d["line"])
+            for d in truth["defects"]
+            if d["source"] == source
+            and d["kind"] == "duplicate"
+            and _withheld(consent, source, d["key"].split("/")[0], d["file"])
+        }
+        expected = len(copies - quarantined_copies - withheld_copies)
+        assert steps[m.name]["rows_duplicate"] == expected, m.name
+        checked += expected > 0
     assert checked
 
 

@@ -1,7 +1,5 @@
 from datetime import date, datetime
 
-import pytest
-
 from bronze.wearables_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import wearable_minutes
@@ -113,21 +111,25 @@ def test_each_broken_minute_is_quarantined_with_the_rule_it_broke(spark):
     assert flagged.count() == raw.count()
 
 
-@pytest.mark.parametrize(
-    "minute, why",
-    [
-        (_minute("1500000003"), "the member has not consented"),
-        (_minute("1500000002", "6/30/2025 11:59:00 PM"), "the minute is before the consent date (local)"),
-        (_minute("1799999999"), "no member has linked the device"),
-        (_minute("1500000003", HeartRate="300"), "unconsented data is not checked further"),
-    ],
-)
-def test_minutes_without_consent_are_withheld_neither_kept_nor_quarantined(spark, minute, why):
-    raw = bronze_rows(spark, RAW, [minute, _minute("1500000002", "7/1/2025 12:00:00 AM")])
-    flagged = _transform(spark, raw)
-    assert [r._line_number for r in flagged.filter("_is_withheld").collect()] == [1], why
-    assert [r._line_number for r in valid_rows(flagged, wearable_minutes.CONTRACT).collect()] == [2], why
-    assert quarantine_reasons(flagged) == {}, why
+def test_minutes_without_consent_are_withheld_neither_kept_nor_quarantined(spark):
+    unconsented = {  # line -> why it is withheld
+        1: "the member has not consented",
+        2: "the minute is before the consent date (local)",
+        3: "no member has linked the device",
+        4: "unconsented data is not checked further",
+    }
+    minutes = [
+        _minute("1500000003"),
+        _minute("1500000002", "6/30/2025 11:59:00 PM"),
+        _minute("1799999999"),
+        _minute("1500000003", HeartRate="300"),
+        _minute("1500000002", "7/1/2025 12:00:00 AM"),  # consent given that day
+    ]
+    flagged = _transform(spark, bronze_rows(spark, RAW, minutes))
+    withheld = {r._line_number for r in flagged.filter("_is_withheld").collect()}
+    assert {line: why for line, why in unconsented.items() if line not in withheld} == {}
+    assert [r._line_number for r in valid_rows(flagged, wearable_minutes.CONTRACT).collect()] == [5]
+    assert quarantine_reasons(flagged) == {}
 
 
 def test_a_device_linked_to_two_members_is_nobodys_consent(spark):

@@ -1,7 +1,5 @@
 from datetime import date
 
-import pytest
-
 from bronze.workouts_raw import CONTRACT as RAW
 from data_gen.exports.digital import _mapmyrun_date
 from fitlake.quality import valid_rows
@@ -148,19 +146,26 @@ def test_each_broken_workout_is_quarantined_with_the_rule_it_broke(spark):
     assert flagged.count() == raw.count()
 
 
-@pytest.mark.parametrize(
-    "workout, why",
-    [
-        (_workout(member_id="M3"), "the member has not consented"),
-        (_workout(member_id="M2", workout_date="June 30, 2025", date_submitted="July 1, 2025"), "before consent"),
-        (_workout(member_id="M999999"), "no member has this number, so nobody consented"),
-        (_workout(member_id="M3", distance_mi="30.00", avg_pace_min_mi="2.50"), "unconsented data is not checked"),
-    ],
-)
-def test_workouts_without_consent_are_withheld_neither_kept_nor_quarantined(spark, workout, why):
-    raw = bronze_rows(spark, RAW, [workout, _workout("2", member_id="M2", workout_date="July 1, 2025",
-                                                     date_submitted="July 1, 2025")])  # fmt: skip
+def test_workouts_without_consent_are_withheld_neither_kept_nor_quarantined(spark):
+    unconsented = {  # line -> why it is withheld
+        1: "the member has not consented",
+        2: "the workout is before the consent date",
+        3: "no member has this number, so nobody consented",
+        4: "unconsented data is not checked",
+    }
+    raw = bronze_rows(
+        spark,
+        RAW,
+        [
+            _workout(member_id="M3"),
+            _workout(member_id="M2", workout_date="June 30, 2025", date_submitted="July 1, 2025"),
+            _workout(member_id="M999999"),
+            _workout(member_id="M3", distance_mi="30.00", avg_pace_min_mi="2.50"),
+            _workout("2", member_id="M2", workout_date="July 1, 2025", date_submitted="July 1, 2025"),
+        ],
+    )
     flagged = _transform(spark, raw)
-    assert [r._line_number for r in flagged.filter("_is_withheld").collect()] == [1], why
-    assert [r._line_number for r in valid_rows(flagged, workouts.CONTRACT).collect()] == [2], why
-    assert quarantine_reasons(flagged) == {}, why
+    withheld = {r._line_number for r in flagged.filter("_is_withheld").collect()}
+    assert {line: why for line, why in unconsented.items() if line not in withheld} == {}
+    assert [r._line_number for r in valid_rows(flagged, workouts.CONTRACT).collect()] == [5]
+    assert quarantine_reasons(flagged) == {}
