@@ -20,7 +20,7 @@ from fitlake.workflow import load_job, run_tasks
 from tests.conftest import temporary_lakehouse
 from workflows import DAILY_JOB
 
-DAYS = 3
+DAYS = 2
 START = date(2025, 1, 1)
 PERIOD = {"scale": "tiny", "seed": 11, "start": START, "days": DAYS}
 # Both lakehouses must pseudonymise with the same salt to be comparable.

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from fitlake import registry
-from tests.integration.conftest import cli_env, fitlake, tables_on_disk
+from tests.integration.conftest import HOME_DATA, cli_env, fitlake, tables_on_disk
 
 # Tables that record runs rather than data: a killed run leaves its own rows there, by design.
 RUN_RECORDS = {"ops.run_log", "ops.reconciliation", "ops.dq_results"}
@@ -47,7 +47,7 @@ def run_until_killed(home: Path, marker: str) -> str:
 
 def test_runs_killed_mid_task_then_rerun_give_the_rows_of_an_uninterrupted_run(tmp_path, home, sail):
     killed = tmp_path / "killed"
-    fitlake(killed, "generate", "--scale", "tiny", "--seed", "3")  # the same data as `home`
+    fitlake(killed, "generate", *HOME_DATA)  # the same data as `home`
     # In ingest_bronze just after the members' Bronze append, as their ledger rows are being written
     # (the next run then writes them from Bronze; tests/fitlake/test_tasks.py pins that case exactly).
     run_until_killed(killed, r"bronze\.members_raw: appended \d+ files to Bronze")
