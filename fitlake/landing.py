@@ -92,11 +92,26 @@ def _balanced_union(frames: list[DataFrame]) -> DataFrame:
     return frames[0]
 
 
+# Sail 0.7.2 splits a file over 1 MiB into byte ranges even with wholetext=True (one row per range), which
+# would restart line numbers and take a data line for the header. Such files are read here and handed over
+# whole; it costs driver memory (a medium backfill's members snapshots), so smaller files stay with the engine.
+WHOLE_TEXT_MAX_BYTES = 1 << 20
+
+
 def _file_frames(spark: SparkSession, landing_root: Path, files: list[str]) -> list[DataFrame]:
-    return [
+    small = [f for f in files if (landing_root / f).stat().st_size <= WHOLE_TEXT_MAX_BYTES]
+    frames = [
         spark.read.text(str(landing_root / f), wholetext=True).select(F.lit(f).alias("_source_file"), "value")
-        for f in files
+        for f in small
     ]
+    large = [f for f in files if f not in set(small)]
+    frames += [
+        spark.createDataFrame(
+            [(f, (landing_root / f).read_text(encoding="utf-8", errors="replace"))], "_source_file string, value string"
+        )
+        for f in large
+    ]
+    return frames
 
 
 def jsonl_lines(files: DataFrame) -> DataFrame:

@@ -3,7 +3,15 @@ import json
 import pytest
 from pyspark.sql import functions as F
 
-from fitlake.landing import LandingSource, csv_lines, jsonl_lines, parse_csv, partitions_for, read_lines
+from fitlake.landing import (
+    WHOLE_TEXT_MAX_BYTES,
+    LandingSource,
+    csv_lines,
+    jsonl_lines,
+    parse_csv,
+    partitions_for,
+    read_lines,
+)
 
 
 def _files(spark, *texts: str):
@@ -81,6 +89,20 @@ def test_read_lines_reads_many_files_keeping_file_and_line(sail, tmp_path):
     by_file = {(r._source_file, r._line_number): r for r in rows}
     assert by_file[("src/2025-01-08.json", 1)].id == "r7"
     assert by_file[("src/2025-01-08.json", 2)]._parse_error.startswith("malformed JSON")
+
+
+def test_a_file_over_the_engines_split_size_is_read_whole(sail, tmp_path):
+    """Sail splits files over 1 MiB despite wholetext: the header must still be the first line only."""
+    rows = [f"M{i:07d},{'x' * 60}" for i in range(WHOLE_TEXT_MAX_BYTES // 60)]
+    (tmp_path / "big").mkdir()
+    (tmp_path / "big" / "a.csv").write_text("member_id,note\n" + "\n".join(rows) + "\n")
+    assert (tmp_path / "big" / "a.csv").stat().st_size > WHOLE_TEXT_MAX_BYTES
+    lines = read_lines(sail, tmp_path, ["big/a.csv"], "csv")
+    stats = lines.agg(
+        F.count("*").alias("n"), F.count("_parse_error").alias("errors"), F.max("_line_number").alias("last")
+    ).first()
+    assert (stats.n, stats.errors, stats.last) == (len(rows), 0, len(rows) + 1)
+    assert lines.filter(F.col("_line_number") == 2).first()._fields["member_id"] == "M0000000"
 
 
 def test_read_lines_needs_files(sail, tmp_path):
