@@ -99,19 +99,14 @@ WHOLE_TEXT_MAX_BYTES = 1 << 20
 
 
 def _file_frames(spark: SparkSession, landing_root: Path, files: list[str]) -> list[DataFrame]:
-    small = [f for f in files if (landing_root / f).stat().st_size <= WHOLE_TEXT_MAX_BYTES]
-    frames = [
-        spark.read.text(str(landing_root / f), wholetext=True).select(F.lit(f).alias("_source_file"), "value")
-        for f in small
-    ]
-    large = [f for f in files if f not in set(small)]
-    frames += [
-        spark.createDataFrame(
-            [(f, (landing_root / f).read_text(encoding="utf-8", errors="replace"))], "_source_file string, value string"
-        )
-        for f in large
-    ]
-    return frames
+    def frame(f: str) -> DataFrame:
+        path = landing_root / f
+        if path.stat().st_size <= WHOLE_TEXT_MAX_BYTES:
+            return spark.read.text(str(path), wholetext=True).select(F.lit(f).alias("_source_file"), "value")
+        text = path.read_text(encoding="utf-8", errors="replace")
+        return spark.createDataFrame([(f, text)], "_source_file string, value string")
+
+    return [frame(f) for f in files]
 
 
 def jsonl_lines(files: DataFrame) -> DataFrame:
