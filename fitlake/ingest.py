@@ -86,9 +86,9 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step, landing: 
     if not new:
         return
     now = datetime.now(UTC)
-    lines = read_lines(lh.spark, landing, new, source.format)
-    batch = to_bronze(lines, contract, run_id, now, lh.secrets).repartition(partitions_for(landing, new))
-    io.write(lh, contract, batch, "append")
+    with read_lines(lh.spark, landing, new, source.format, lh.settings.staging / contract.name) as lines:
+        batch = to_bronze(lines, contract, run_id, now, lh.secrets).repartition(partitions_for(landing, new))
+        io.write(lh, contract, batch, "append")
     step.progress(f"appended {len(new)} files to Bronze; recording them in the ledger")
     appended = lh.read(contract).filter(F.col("_batch_id") == run_id).groupBy("_source_file").count().collect()
     # A retry within one run may find files of an earlier attempt under the same batch id: count only these.

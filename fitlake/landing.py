@@ -14,10 +14,15 @@ folder, so a lakehouse folder can move without re-ingesting its files.
 from __future__ import annotations
 
 import csv
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -93,20 +98,37 @@ def _balanced_union(frames: list[DataFrame]) -> DataFrame:
 
 
 # Sail 0.7.2 splits a file over 1 MiB into byte ranges even with wholetext=True (one row per range), which
-# would restart line numbers and take a data line for the header. Such files are read here and handed over
-# whole; it costs driver memory (a medium backfill's members snapshots), so smaller files stay with the engine.
+# would restart line numbers and take a data line for the header. Such files are read here and handed to
+# the engine whole through a Parquet file in a staging folder: as local data in the plan they would all
+# travel in one gRPC message, which the Connect client caps at 128 MiB (a medium backfill's 730 check-in
+# files are 766 MB). Smaller files stay with the engine's own reader.
 WHOLE_TEXT_MAX_BYTES = 1 << 20
+WHOLE_FILES_SCHEMA = pa.schema([("_source_file", pa.string()), ("value", pa.large_string())])
 
 
-def _file_frames(spark: SparkSession, landing_root: Path, files: list[str]) -> list[DataFrame]:
-    def frame(f: str) -> DataFrame:
-        path = landing_root / f
-        if path.stat().st_size <= WHOLE_TEXT_MAX_BYTES:
-            return spark.read.text(str(path), wholetext=True).select(F.lit(f).alias("_source_file"), "value")
-        text = path.read_text(encoding="utf-8", errors="replace")
-        return spark.createDataFrame([(f, text)], "_source_file string, value string")
+def _stage_whole_files(landing_root: Path, files: list[str], staging: Path) -> Path:
+    """Write each file's text as one row of a Parquet file (a row group per file, so memory holds one file)."""
+    staging.mkdir(parents=True, exist_ok=True)
+    target = staging / "whole_files.parquet"
+    with pq.ParquetWriter(target, WHOLE_FILES_SCHEMA) as writer:
+        for f in files:
+            text = (landing_root / f).read_text(encoding="utf-8", errors="replace")
+            writer.write_table(pa.table({"_source_file": [f], "value": [text]}, schema=WHOLE_FILES_SCHEMA))
+    return target
 
-    return [frame(f) for f in files]
+
+def _whole_files(spark: SparkSession, landing_root: Path, files: list[str], staging: Path) -> DataFrame:
+    """One row per file: `_source_file` and its whole text as `value`."""
+    big = {f for f in files if (landing_root / f).stat().st_size > WHOLE_TEXT_MAX_BYTES}
+    frames = [
+        spark.read.text(str(landing_root / f), wholetext=True).select(F.lit(f).alias("_source_file"), "value")
+        for f in files
+        if f not in big
+    ]
+    if big:
+        staged = spark.read.parquet(str(_stage_whole_files(landing_root, sorted(big), staging)))
+        frames.append(staged.select("_source_file", F.col("value").cast("string").alias("value")))
+    return _balanced_union(frames)
 
 
 def jsonl_lines(files: DataFrame) -> DataFrame:
@@ -187,12 +209,23 @@ def csv_lines(files: DataFrame) -> DataFrame:
     )
 
 
-def read_lines(spark: SparkSession, landing_root: Path, files: list[str], fmt: Format) -> DataFrame:
-    """One row per non-blank data line of `files`: _source_file, _line_number, _raw, _fields, _parse_error."""
+@contextmanager
+def read_lines(
+    spark: SparkSession, landing_root: Path, files: list[str], fmt: Format, staging: Path
+) -> Iterator[DataFrame]:
+    """One row per non-blank data line of `files`: _source_file, _line_number, _raw, _fields, _parse_error.
+
+    `staging` is a scratch folder for files the engine cannot read whole itself; it is emptied on entry
+    (what a killed run left) and removed on exit, so use the lines inside the block.
+    """
     if not files:
         raise ValueError("read_lines needs at least one file")
-    whole_files = _balanced_union(_file_frames(spark, landing_root, files))
-    return jsonl_lines(whole_files) if fmt == "jsonl" else csv_lines(whole_files)
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        whole_files = _whole_files(spark, landing_root, files, staging)
+        yield jsonl_lines(whole_files) if fmt == "jsonl" else csv_lines(whole_files)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def partitions_for(landing_root: Path, files: list[str], bytes_per_partition: int = 128 * 1024**2) -> int:

@@ -67,6 +67,11 @@ class Settings:
         return self.home / "landing"
 
     @property
+    def staging(self) -> Path:
+        """Scratch space of a running task (files handed to the engine), emptied when the task is done."""
+        return self.home / "_staging"
+
+    @property
     def tables_root(self) -> Path:
         """Delta tables of this catalog: <home>/<catalog>/<schema>/<table>."""
         return self.home / self.catalog

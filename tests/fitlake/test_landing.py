@@ -83,31 +83,42 @@ def test_read_lines_reads_many_files_keeping_file_and_line(sail, tmp_path):
         path.parent.mkdir(exist_ok=True)
         path.write_text(json.dumps({"id": f"r{i}"}) + "\n" + ("{broken\n" if i == 7 else ""))
         files.append(path.relative_to(tmp_path).as_posix())
-    df = read_lines(sail, tmp_path, files, "jsonl")
-    rows = df.select("_source_file", "_line_number", F.col("_fields")["id"].alias("id"), "_parse_error").collect()
+    with read_lines(sail, tmp_path, files, "jsonl", tmp_path / "staging") as df:
+        rows = df.select("_source_file", "_line_number", F.col("_fields")["id"].alias("id"), "_parse_error").collect()
     assert len(rows) == 41
     by_file = {(r._source_file, r._line_number): r for r in rows}
     assert by_file[("src/2025-01-08.json", 1)].id == "r7"
     assert by_file[("src/2025-01-08.json", 2)]._parse_error.startswith("malformed JSON")
 
 
-def test_a_file_over_the_engines_split_size_is_read_whole(sail, tmp_path):
-    """Sail splits files over 1 MiB despite wholetext: the header must still be the first line only."""
+def test_files_over_the_engines_split_size_are_read_whole(sail, tmp_path):
+    """Sail splits files over 1 MiB despite wholetext: the header must still be the first line only, and
+    several such files (staged for the engine in one Parquet file) keep their own names and line numbers."""
     rows = [f"M{i:07d},{'x' * 60}" for i in range(WHOLE_TEXT_MAX_BYTES // 60)]
     (tmp_path / "big").mkdir()
-    (tmp_path / "big" / "a.csv").write_text("member_id,note\n" + "\n".join(rows) + "\n")
-    assert (tmp_path / "big" / "a.csv").stat().st_size > WHOLE_TEXT_MAX_BYTES
-    lines = read_lines(sail, tmp_path, ["big/a.csv"], "csv")
-    stats = lines.agg(
-        F.count("*").alias("n"), F.count("_parse_error").alias("errors"), F.max("_line_number").alias("last")
-    ).first()
-    assert (stats.n, stats.errors, stats.last) == (len(rows), 0, len(rows) + 1)
-    assert lines.filter(F.col("_line_number") == 2).first()._fields["member_id"] == "M0000000"
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / "big" / name).write_text("member_id,note\n" + "\n".join(rows) + "\n")
+        assert (tmp_path / "big" / name).stat().st_size > WHOLE_TEXT_MAX_BYTES
+    (tmp_path / "big" / "small.csv").write_text("member_id,note\nM1,y\n")
+    files = ["big/a.csv", "big/b.csv", "big/small.csv"]
+    with read_lines(sail, tmp_path, files, "csv", tmp_path / "staging") as lines:
+        stats = {
+            r._source_file: (r.n, r.errors, r.last)
+            for r in lines.groupBy("_source_file")
+            .agg(F.count("*").alias("n"), F.count("_parse_error").alias("errors"), F.max("_line_number").alias("last"))
+            .collect()
+        }
+        second = lines.filter((F.col("_line_number") == 2) & (F.col("_source_file") == "big/b.csv")).first()
+    whole = (len(rows), 0, len(rows) + 1)
+    assert stats == {"big/a.csv": whole, "big/b.csv": whole, "big/small.csv": (1, 0, 2)}
+    assert second._fields["member_id"] == "M0000000"
+    assert not (tmp_path / "staging").exists()  # the staged copy is gone once the lines are used
 
 
 def test_read_lines_needs_files(sail, tmp_path):
     with pytest.raises(ValueError, match="at least one file"):
-        read_lines(sail, tmp_path, [], "csv")
+        with read_lines(sail, tmp_path, [], "csv", tmp_path / "staging"):
+            pass
 
 
 def test_a_batch_gets_one_output_file_per_128_mib_of_input(tmp_path):
