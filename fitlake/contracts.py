@@ -200,6 +200,14 @@ class TableContract:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def pick(self, *names: str) -> tuple[Column, ...]:
+        """These columns as declared here, for a table that carries them on (same type and meaning)."""
+        by_name = {c.name: c for c in self.columns}
+        unknown = [n for n in names if n not in by_name]
+        if unknown:
+            raise ValueError(f"{self.name} declares no columns {unknown}")
+        return tuple(by_name[n] for n in names)
+
     @property
     def pii_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.pii]

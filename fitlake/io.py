@@ -52,6 +52,8 @@ def write(lh: Lakehouse, contract: TableContract, df: DataFrame, mode: WriteMode
     lh.ensure_table(contract)
     name = lh.table_name(contract)
     if mode == "overwrite":
+        if contract.partition_by:  # one file per partition value, not one per input partition and value
+            df = df.repartition(*contract.partition_by)
         df.write.mode("overwrite").saveAsTable(name)
     elif mode == "append":
         df.write.mode("append").saveAsTable(name)

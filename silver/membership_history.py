@@ -20,18 +20,17 @@ INPUTS = members.INPUTS
 TRACKED = ("home_location_id", "plan", "billing_period", "monthly_fee", "status", "cancel_date",
            "marketing_consent", "research_consent")  # fmt: skip
 HISTORY = ScdType2(key="member_key", tracked=TRACKED)
-_BY_NAME = {c.name: c for c in members.CONTRACT.columns}
 
 CONTRACT = TableContract(
     name="silver.membership_history",
     comment="One row per version of a membership: valid from one export of a changed state to the next.",
     columns=(
         members.MEMBER_KEY,
-        *[_BY_NAME[c] for c in TRACKED],
+        *members.CONTRACT.pick(*TRACKED),
         Column("valid_from", TIMESTAMP, "Export that first showed this state (UTC)", nullable=False),
         Column("valid_to", TIMESTAMP, "Export that showed the next state (UTC); NULL for the current one"),
         Column("is_current", BOOLEAN, "This is the member's current version", nullable=False),
-        *[_BY_NAME[c] for c in ("_source_file", "_line_number", "_batch_id")],
+        *members.CONTRACT.pick("_source_file", "_line_number", "_batch_id"),
     ),
     keys=("member_key", "valid_from"),
 )

@@ -1,8 +1,8 @@
 # Databricks notebook source
 # MAGIC %md
-# MAGIC # Daily active members
-# MAGIC Who comes in, where and on which weekdays, from `gold.daily_active_members`.
-# MAGIC Runs on a Databricks cluster as is, and locally with `python notebooks/daily_active_members.py`
+# MAGIC # Active members
+# MAGIC Who comes in, where and on which weekdays, from `gold.active_members` (daily, weekly and monthly).
+# MAGIC Runs on a Databricks cluster as is, and locally with `python notebooks/active_members.py`
 # MAGIC (after `make run`), where it opens the lakehouse under `FITLAKE_HOME` on the embedded engine.
 
 # COMMAND ----------
@@ -12,7 +12,8 @@ from pyspark.sql import functions as F
 from fitlake.notebook import notebook_session
 
 spark = notebook_session(globals().get("spark"))
-dam = spark.table("gold.daily_active_members")
+active = spark.table("gold.active_members")
+daily = active.filter("grain = 'day' AND location_id <> 'ALL'")
 
 # COMMAND ----------
 # MAGIC %md
@@ -21,12 +22,12 @@ dam = spark.table("gold.daily_active_members")
 # COMMAND ----------
 
 by_location = (
-    dam.groupBy("location_id")
+    daily.groupBy("location_id")
     .agg(
         F.round(F.avg("active_members"), 1).alias("avg_daily_active"),
         F.sum("checkins").alias("checkins"),
-        F.min("activity_date").alias("first_day"),
-        F.max("activity_date").alias("last_day"),
+        F.min("period_start").alias("first_day"),
+        F.max("period_start").alias("last_day"),
     )
     .orderBy(F.desc("avg_daily_active"))
 )
@@ -39,7 +40,7 @@ by_location.show()
 # COMMAND ----------
 
 by_weekday = (
-    dam.groupBy(F.date_format("activity_date", "E").alias("weekday"), F.dayofweek("activity_date").alias("day"))
+    daily.groupBy(F.date_format("period_start", "E").alias("weekday"), F.dayofweek("period_start").alias("day"))
     .agg(F.round(F.avg("active_members"), 1).alias("avg_active_per_location"))
     .orderBy("day")
 )
@@ -47,13 +48,13 @@ by_weekday.show()
 
 # COMMAND ----------
 # MAGIC %md
-# MAGIC ## Monthly trend: the January rush and the summer dip
+# MAGIC ## Monthly active members across all sites: the January rush and the summer dip
 
 # COMMAND ----------
 
 monthly = (
-    dam.groupBy(F.date_trunc("month", "activity_date").cast("date").alias("month"))
-    .agg(F.sum("checkins").alias("checkins"), F.round(F.avg("active_members"), 1).alias("avg_daily_active"))
+    active.filter("grain = 'month' AND location_id = 'ALL'")
+    .select(F.col("period_start").alias("month"), "active_members", "checkins")
     .orderBy("month")
 )
 monthly.show(24)

@@ -1,0 +1,19 @@
+"""Calendar periods as Gold reports them: weeks start on Monday (ISO), months on their first day."""
+
+from __future__ import annotations
+
+from pyspark.sql import Column
+from pyspark.sql import functions as F
+
+
+def month_start(day: str | Column) -> Column:
+    return F.date_trunc("month", day).cast("date")
+
+
+def week_start(day: str | Column) -> Column:
+    # Spark's date_trunc('week') is the Monday of the ISO week, on Sail and on Databricks alike.
+    return F.date_trunc("week", day).cast("date")
+
+
+def month_end(month: str | Column) -> Column:
+    return F.last_day(month)

@@ -1,0 +1,54 @@
+"""Active members per day, ISO week and month: members who checked in at least once in the period.
+
+Each period has a row per location and one for all locations together (`location_id = 'ALL'`): a member
+who visits two sites counts once in the total, so the total is not the sum of the locations.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from fitlake.contracts import BIGINT, DATE, STRING, Column, TableContract, in_set, rule
+from gold._periods import month_start, week_start
+
+INPUTS = ("silver.checkins",)
+
+ALL_LOCATIONS = "ALL"
+GRAINS = {
+    "day": F.col("checkin_local_date"),
+    "week": week_start("checkin_local_date"),
+    "month": month_start("checkin_local_date"),
+}
+
+CONTRACT = TableContract(
+    name="gold.active_members",
+    comment="Daily, weekly and monthly active members (at least one check-in) per location and in all.",
+    columns=(
+        Column("grain", STRING, "Length of the period: day, week (ISO, from Monday) or month", nullable=False),
+        Column("period_start", DATE, "First day of the period (the site's local date)", nullable=False),
+        Column("location_id", STRING, f"Location, or '{ALL_LOCATIONS}' for all locations together", nullable=False),
+        Column("active_members", BIGINT, "Distinct members who checked in during the period", nullable=False),
+        Column("checkins", BIGINT, "Check-ins, a member counted each time", nullable=False),
+    ),
+    keys=("grain", "period_start", "location_id"),
+    expectations=(
+        in_set("grain", tuple(GRAINS)),
+        rule("active_members_positive", "active_members > 0"),
+        rule("no_more_members_than_checkins", "active_members <= checkins"),
+    ),
+)
+
+
+def transform(checkins: DataFrame) -> DataFrame:
+    counts = [F.countDistinct("member_key").alias("active_members"), F.count(F.lit(1)).alias("checkins")]
+    frames = [
+        checkins.groupBy(period.alias("period_start"), location)
+        .agg(*counts)
+        .select(F.lit(grain).alias("grain"), "period_start", "location_id", "active_members", "checkins")
+        for grain, period in GRAINS.items()
+        for location in (F.col("location_id"), F.lit(ALL_LOCATIONS).alias("location_id"))
+    ]
+    return reduce(DataFrame.unionByName, frames)
