@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import reduce
 
+from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
@@ -17,11 +18,13 @@ from gold._periods import month_start, week_start
 INPUTS = ("silver.checkins",)
 
 ALL_LOCATIONS = "ALL"
-GRAINS = {
-    "day": F.col("checkin_local_date"),
-    "week": week_start("checkin_local_date"),
-    "month": month_start("checkin_local_date"),
-}
+GRAINS = ("day", "week", "month")
+
+
+def period_start(grain: str) -> SparkColumn:
+    day = F.col("checkin_local_date")
+    return {"day": lambda: day, "week": lambda: week_start(day), "month": lambda: month_start(day)}[grain]()
+
 
 CONTRACT = TableContract(
     name="gold.active_members",
@@ -35,7 +38,7 @@ CONTRACT = TableContract(
     ),
     keys=("grain", "period_start", "location_id"),
     expectations=(
-        in_set("grain", tuple(GRAINS)),
+        in_set("grain", GRAINS),
         rule("active_members_positive", "active_members > 0"),
         rule("no_more_members_than_checkins", "active_members <= checkins"),
     ),
@@ -45,10 +48,10 @@ CONTRACT = TableContract(
 def transform(checkins: DataFrame) -> DataFrame:
     counts = [F.countDistinct("member_key").alias("active_members"), F.count(F.lit(1)).alias("checkins")]
     frames = [
-        checkins.groupBy(period.alias("period_start"), location)
+        checkins.groupBy(period_start(grain).alias("period_start"), location)
         .agg(*counts)
         .select(F.lit(grain).alias("grain"), "period_start", "location_id", "active_members", "checkins")
-        for grain, period in GRAINS.items()
+        for grain in GRAINS
         for location in (F.col("location_id"), F.lit(ALL_LOCATIONS).alias("location_id"))
     ]
     return reduce(DataFrame.unionByName, frames)

@@ -25,10 +25,10 @@ INPUTS = ("gold.member_churn_features", "gold.member_favourites", "gold.dim_memb
 LAPSING_VISITS_30D = 2
 NEW_MEMBER_DAYS = 30
 NO_SHOW_PRONE_90D = 3
-SEGMENTS = {
-    "lapsing": (F.col("visits_30d") < LAPSING_VISITS_30D) & (F.col("tenure_days") > NEW_MEMBER_DAYS),
-    "new_member": F.col("tenure_days") <= NEW_MEMBER_DAYS,
-    "no_show_prone": F.col("no_shows_90d") >= NO_SHOW_PRONE_90D,
+SEGMENTS = {  # as SQL over gold.member_churn_features' columns
+    "lapsing": f"visits_30d < {LAPSING_VISITS_30D} AND tenure_days > {NEW_MEMBER_DAYS}",
+    "new_member": f"tenure_days <= {NEW_MEMBER_DAYS}",
+    "no_show_prone": f"no_shows_90d >= {NO_SHOW_PRONE_90D}",
 }
 
 CONTRACT = TableContract(
@@ -63,5 +63,5 @@ def transform(features: DataFrame, favourites: DataFrame, dim_member: DataFrame)
     now = features.filter(F.col("is_current") & ~F.col("is_frozen"))
     consent = dim_member.select("member_key", F.col("marketing_consent").alias("can_email"))
     people = now.join(favourites, "member_key", "left").join(consent, "member_key")
-    in_segments = [people.filter(rule).withColumn("segment", F.lit(name)) for name, rule in SEGMENTS.items()]
+    in_segments = [people.filter(F.expr(rule)).withColumn("segment", F.lit(name)) for name, rule in SEGMENTS.items()]
     return reduce(DataFrame.unionByName, in_segments).select(*CONTRACT.column_names)

@@ -167,7 +167,19 @@ def transform(
     sales: DataFrame,
     app_events: DataFrame,
 ) -> DataFrame:
-    snapshots = snapshot_dates(checkins)
+    return features_as_of(snapshot_dates(checkins), members_, history, checkins, bookings, sales, app_events)
+
+
+def features_as_of(
+    snapshots: DataFrame,
+    members_: DataFrame,
+    history: DataFrame,
+    checkins: DataFrame,
+    bookings: DataFrame,
+    sales: DataFrame,
+    app_events: DataFrame,
+) -> DataFrame:
+    """The features of every member on the books at each of `snapshots` (as_of_date, is_current)."""
     population = _on_the_books(members_, history, snapshots)
     daily = _daily_activity(checkins, bookings, sales, app_events)
     totals = trailing_totals(daily, population.select("member_key", "as_of_date"), MEASURES, (30, 60, 90))
