@@ -250,21 +250,44 @@ def deploy(
 @app.command()
 def sql(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="A SQL query; name tables <schema>.<table>")],
+    query: Annotated[str | None, typer.Argument(help="A SQL query; name tables <schema>.<table>")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Run every query of a file of '-- name:' queries instead")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
 ) -> None:
-    """Run a SQL query against the lakehouse and print the result."""
+    """Run a SQL query (or a file of named queries) against the lakehouse and print the results."""
     from pyspark.errors import PySparkException
 
     from fitlake.session import open_lakehouse
+    from fitlake.sqlfile import NamedQuery, named_queries
 
+    if (query is None) == (file is None):
+        raise UsageError("give either a query or --file, not both or neither")
+    if file is not None and not file.is_file():
+        raise UsageError(f"no such file: {file}")
+    queries = named_queries(file.read_text()) if file else [NamedQuery("query", "", query)]
+    results = {}
     with open_lakehouse(ctx.obj) as lh:
-        try:
-            df = lh.spark.sql(query)
-            columns, rows = df.columns, [[_plain(v) for v in r] for r in df.collect()]
-        except PySparkException as e:
-            raise UsageError(f"query failed: {_first_line(e)}") from e
-    _emit(columns, rows, fmt)
+        for q in queries:
+            started = time.perf_counter()
+            try:
+                df = lh.spark.sql(q.sql)
+                columns, rows = df.columns, [[_plain(v) for v in r] for r in df.collect()]
+            except PySparkException as e:
+                where = f" ({q.name})" if file else ""
+                raise UsageError(f"query{where} failed: {_first_line(e)}") from e
+            results[q.name] = (columns, rows)
+            if file:
+                typer.echo(f"{q.name}: {len(rows)} rows in {time.perf_counter() - started:.2f} s", err=True)
+    if not file:
+        _emit(*results["query"], fmt)
+    elif fmt is Format.json:
+        typer.echo(json.dumps({n: [dict(zip(c, r, strict=True)) for r in rows] for n, (c, rows) in results.items()}))
+    else:
+        for name, (columns, rows) in results.items():
+            typer.echo(f"-- {name}")
+            _emit(columns, rows, fmt)
 
 
 def _first_line(error: BaseException) -> str:
@@ -283,6 +306,24 @@ def _print_table(columns: list[str], rows: list[list[object]]) -> None:
         table.add_row(*[Text("" if v is None else str(v)) for v in r])
     Console(width=max(100, 14 * len(columns))).print(table)
     typer.echo(f"{len(rows)} rows")
+
+
+@app.command("export-crm")
+def export_crm(
+    ctx: typer.Context,
+    out: Annotated[
+        Path | None, typer.Option(help="File to write (default: <home>/exports/hubspot_contacts.csv)")
+    ] = None,
+) -> None:
+    """Write the CRM contacts (members with marketing consent) as a HubSpot contact-import CSV."""
+    from fitlake.exports import export_crm as write_contacts
+    from fitlake.session import open_lakehouse
+
+    with open_lakehouse(ctx.obj) as lh:
+        if not lh.exists("gold.crm_contacts"):
+            raise UsageError("gold.crm_contacts has not been built: run `fitlake run` first")
+        path, contacts = write_contacts(lh, out)
+    typer.echo(f"{contacts:,} contacts written to {path}")
 
 
 @app.command()

@@ -154,6 +154,17 @@ def quality_checks(ctx: TaskContext) -> None:
         raise ContractViolation("; ".join(failures))
 
 
+def export_crm(ctx: TaskContext) -> None:
+    """Write the CRM's contact import from gold.crm_contacts (fitlake.exports)."""
+    from fitlake.exports import export_crm as write_contacts
+
+    with ctx.log.step("export_crm", "gold.crm_contacts") as step:
+        path, contacts = write_contacts(ctx.lh)
+        step.rows_in = ctx.lh.read("gold.crm_contacts").count()
+        step.rows_out = contacts
+        step.progress(f"{contacts:,} contacts with marketing consent written to {path}")
+
+
 # A task a job YAML can name (the word after "task" in its parameters). Adding one is a function here
 # plus one task entry in workflows/*.job.yml.
 TASKS: dict[str, Callable[[TaskContext], None]] = {
@@ -161,4 +172,5 @@ TASKS: dict[str, Callable[[TaskContext], None]] = {
     "build_silver": build_silver,
     "quality_checks": quality_checks,
     "build_gold": build_gold,
+    "export_crm": export_crm,
 }
