@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from fitlake.errors import FitlakeError, UsageError
+from fitlake.errors import FitlakeError, StaleDocs, UsageError
 from fitlake.settings import ENGINES, Settings
 
 app = typer.Typer(
@@ -373,6 +373,33 @@ def history(
             for c in commits
         ],
     )
+
+
+@app.command()
+def docs(
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; exit 1 if a file differs from what the contracts give")
+    ] = False,
+    out: Annotated[Path | None, typer.Option(help="Folder of the files (default: the repository's docs/)")] = None,
+) -> None:
+    """Write the data dictionary and ERD (data_dictionary.md, erd.md) from the table contracts. No engine."""
+    from fitlake import docs as generated
+
+    folder = out or generated.repo_docs_folder()
+    if folder is None:
+        raise UsageError("no docs/ folder beside the installed fitlake package: pass --out DIR")
+    rendered = generated.render()
+    if check:
+        stale = generated.stale_files(folder, rendered)
+        if stale:
+            command = "fitlake docs" + (f" --out {out}" if out else "")
+            raise StaleDocs(f"stale, not what the table contracts give: {', '.join(map(str, stale))}; run `{command}`")
+        typer.echo(f"up to date: {', '.join(str(folder / name) for name in rendered)}")
+        return
+    written = generated.write_files(folder, rendered)
+    for name in rendered:
+        path = folder / name
+        typer.echo(f"{'wrote' if path in written else 'unchanged'} {path}")
 
 
 def main() -> None:

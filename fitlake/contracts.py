@@ -144,6 +144,11 @@ def rule(name: str, sql: str, level: Level = "error") -> Expectation:
     return Expectation(name, sql, level)
 
 
+def unique_rule(keys: tuple[str, ...] | list[str]) -> str:
+    """The name key uniqueness is reported under: in Gold's checks, ops.dq_results and the data dictionary."""
+    return f"unique({','.join(keys)})"
+
+
 @dataclass(frozen=True)
 class ForeignKey:
     """`columns` of this table reference `ref_columns` (the referenced table's keys by default) of `table`.
@@ -159,6 +164,11 @@ class ForeignKey:
     @property
     def referenced_columns(self) -> tuple[str, ...]:
         return self.ref_columns or self.columns
+
+    @property
+    def rule(self) -> str:
+        """The name an orphan check is reported under, in ops.dq_results and the data dictionary."""
+        return f"foreign_key({','.join(self.columns)} -> {self.table}({','.join(self.referenced_columns)}))"
 
 
 def references(column: str, table: str, ref_column: str | None = None, level: Level = "error") -> ForeignKey:

@@ -50,7 +50,7 @@ from great_expectations.data_context.types.base import (
 from pyspark.sql import DataFrame
 
 from fitlake.catalog import Lakehouse
-from fitlake.contracts import Expectation, ForeignKey, Level, TableContract, quote
+from fitlake.contracts import Expectation, ForeignKey, Level, TableContract, quote, unique_rule
 from fitlake.dq_results import CheckResult
 
 DOCS_FOLDER = "dq_docs"
@@ -107,22 +107,17 @@ def row_expectation(e: Expectation) -> gxe.Expectation:
 
 
 def unique_keys(keys: tuple[str, ...]) -> gxe.Expectation:
-    # Named as fitlake.quality names it, so a rule reads the same in quarantine, Gold checks and here.
-    tags = _tags(f"unique({','.join(keys)})", "error")
+    tags = _tags(unique_rule(keys), "error")
     if len(keys) == 1:
         return gxe.ExpectColumnValuesToBeUnique(column=keys[0], **tags)
     return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(keys), **tags)
-
-
-def foreign_key_rule(fk: ForeignKey) -> str:
-    return f"foreign_key({','.join(fk.columns)} -> {fk.table}({','.join(fk.referenced_columns)}))"
 
 
 def no_orphans(fk: ForeignKey, table_name: Callable[[str], str]) -> ExpectNoUnexpectedRows:
     pairs = zip(fk.columns, fk.referenced_columns, strict=True)
     on = " AND ".join(f"b.{quote(c)} = r.{quote(ref)}" for c, ref in pairs)
     present = " AND ".join(f"b.{quote(c)} IS NOT NULL" for c in fk.columns)
-    rule = foreign_key_rule(fk)
+    rule = fk.rule
     query = f"SELECT b.* FROM {{batch}} b LEFT ANTI JOIN {_literal(table_name(fk.table))} r ON {on} WHERE {present}"
     return ExpectNoUnexpectedRows(unexpected_rows_query=query, description=rule, **_tags(rule, fk.level))
 

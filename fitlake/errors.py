@@ -37,3 +37,7 @@ class TaskFailed(FitlakeError):
 
 class DeployError(FitlakeError):
     """The workspace refused a deployment step, or could not be reached with the credentials given."""
+
+
+class StaleDocs(FitlakeError):
+    """The committed data dictionary or ERD no longer matches the table contracts (`fitlake docs --check`)."""

@@ -28,6 +28,7 @@ from fitlake.contracts import (
     Column,
     Expectation,
     TableContract,
+    unique_rule,
     well_formed,
 )
 
@@ -170,7 +171,7 @@ def broken_rules(df: DataFrame, contract: TableContract) -> dict[str, int]:
     rules = [e for e in contract.row_expectations if e.level == "error"]
     counts = failure_counts(df, rules)
     if contract.keys:
-        counts[f"unique({','.join(contract.keys)})"] = rows_sharing_a_key(df, contract.keys)
+        counts[unique_rule(contract.keys)] = rows_sharing_a_key(df, contract.keys)
     return {rule: n for rule, n in counts.items() if n}
 
 
