@@ -8,6 +8,7 @@ Databricks, Unity Catalog persists tables and owns their storage (managed tables
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,6 +22,8 @@ from fitlake.contracts import TableContract, quote, sql_string
 from fitlake.errors import ContractViolation
 from fitlake.privacy import Secrets, load_secrets
 from fitlake.settings import Settings
+
+_CATALOG_LOCK = threading.RLock()
 
 
 def delta_tables_on_disk(tables_root: Path) -> Iterator[tuple[str, Path]]:
@@ -83,6 +86,10 @@ class Lakehouse:
 
     def ensure_table(self, contract: TableContract) -> None:
         """Create the table from its contract's DDL, or check that the existing one still matches."""
+        with _CATALOG_LOCK:  # steps run side by side: two must not both find a table missing and create it
+            self._ensure_table(contract)
+
+    def _ensure_table(self, contract: TableContract) -> None:
         if self.exists(contract):
             problems = schema_differences(self.read(contract).schema, contract)
             if problems:

@@ -12,6 +12,7 @@ Modes:
 
 from __future__ import annotations
 
+import threading
 import uuid
 from functools import reduce
 from typing import Literal
@@ -47,8 +48,24 @@ def conform_to_contract(df: DataFrame, contract: TableContract) -> DataFrame:
     return df.select(*contract.column_names)
 
 
+# One writer at a time per table: steps run side by side (fitlake.steps) and Sail, unlike Databricks, does
+# not detect conflicting Delta commits. Shared tables (ops.run_log, the ledger) are appended to by many steps.
+_table_locks: dict[str, threading.Lock] = {}
+_table_locks_guard = threading.Lock()
+
+
+def _lock_for(name: str) -> threading.Lock:
+    with _table_locks_guard:
+        return _table_locks.setdefault(name, threading.Lock())
+
+
 def write(lh: Lakehouse, contract: TableContract, df: DataFrame, mode: WriteMode) -> None:
     df = conform_to_contract(df, contract)
+    with _lock_for(lh.table_name(contract)):
+        _write(lh, contract, df, mode)
+
+
+def _write(lh: Lakehouse, contract: TableContract, df: DataFrame, mode: WriteMode) -> None:
     lh.ensure_table(contract)
     name = lh.table_name(contract)
     if mode == "overwrite":

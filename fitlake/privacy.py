@@ -71,9 +71,13 @@ def _databricks_secret(key: str) -> str | None:
 def _local_secret(path: Path) -> str:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(random_secrets.token_hex(16))
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another step made it first: use theirs
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(random_secrets.token_hex(16))
     return path.read_text().strip()
 
 

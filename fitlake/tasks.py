@@ -18,6 +18,7 @@ from fitlake.errors import ContractViolation, LandingEmpty
 from fitlake.ingest import ingest
 from fitlake.registry import TableModule, in_build_order, table_modules
 from fitlake.runlog import RunLog, Step
+from fitlake.steps import run_steps, step_workers
 
 
 @dataclass
@@ -48,17 +49,29 @@ def ingest_bronze(ctx: TaskContext) -> None:
     waiting = check_landing(ctx.lh.settings.landing)
     if waiting:
         print(f"  no landing files yet for {', '.join(waiting)}: their tables stay as they are", flush=True)
-    for m in table_modules("bronze"):
-        with ctx.log.step("ingest_bronze", m.name) as step:
-            ingest(ctx.lh, m.module, ctx.run_id, step)
+
+    def ingest_one(m: TableModule) -> Callable[[], None]:
+        def run() -> None:
+            with ctx.log.step("ingest_bronze", m.name) as step:
+                ingest(ctx.lh, m.module, ctx.run_id, step)
+
+        return run
+
+    run_steps({m.name: ingest_one(m) for m in table_modules("bronze")}, {}, step_workers())
 
 
 def _build_layer(
     ctx: TaskContext, task: str, layer: str, build: Callable[[TaskContext, TableModule, Step], None]
 ) -> None:
-    for m in in_build_order(layer):
-        with ctx.log.step(task, m.name) as step:
-            build(ctx, m, step)
+    def build_one(m: TableModule) -> Callable[[], None]:
+        def run() -> None:
+            with ctx.log.step(task, m.name) as step:
+                build(ctx, m, step)
+
+        return run
+
+    modules = in_build_order(layer)
+    run_steps({m.name: build_one(m) for m in modules}, {m.name: set(m.inputs) for m in modules}, step_workers())
 
 
 def build_silver(ctx: TaskContext) -> None:

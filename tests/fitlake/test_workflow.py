@@ -16,6 +16,7 @@ def test_the_daily_job_runs_bronze_then_silver_then_gold():
         ("build_silver", "build_silver", ("ingest_bronze",)),
         ("quality_checks", "quality_checks", ("build_silver",)),
         ("build_gold", "build_gold", ("quality_checks",)),
+        ("export_crm", "export_crm", ("build_gold",)),
     ]
     assert all(t.max_retries >= 1 and t.min_retry_interval_millis > 0 for t in tasks)
 
