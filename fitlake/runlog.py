@@ -77,6 +77,29 @@ class RunLog:
     lh: Lakehouse
     run_id: str
     steps: list[Step] = field(default_factory=list)
+    # Rows waiting to be written by `batch()`; None when each step is written as it ends.
+    _pending: list[Step] | None = None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Write the rows of the steps that end inside the block in one append when it ends, even by an error:
+        a Delta commit per step cost 40 ms, 4 s of a 22 s run on the tiny data. A killed process loses the
+        rows of the block it was in; the printed lines still show what ran."""
+        self._pending = []
+        failed = True
+        try:
+            yield
+            failed = False
+        finally:
+            pending, self._pending = self._pending, None
+            if pending:
+                try:
+                    self._write(pending)
+                except Exception as log_error:
+                    if not failed:
+                        raise
+                    # Keep the block's own error as the one raised; say that its records were lost too.
+                    print(f"  could not record these steps in ops.run_log: {log_error}", file=sys.stderr)
 
     @contextmanager
     def step(self, task: str, table_name: str) -> Iterator[Step]:
@@ -94,27 +117,20 @@ class RunLog:
             self.steps.append(step)
             print(step.line(), file=sys.stdout if step.status == "ok" else sys.stderr, flush=True)
             try:
-                self._record(step)
+                if self._pending is not None:
+                    self._pending.append(step)
+                else:
+                    self._write([step])
             except Exception as log_error:
                 if step.status == "ok":
                     raise
                 # Keep the step's own error as the one raised; say that its record was lost too.
                 print(f"  could not record the failure in ops.run_log: {log_error}", file=sys.stderr)
 
-    def _record(self, step: Step) -> None:
-        row = (
-            self.run_id,
-            step.task,
-            step.table_name,
-            step.started_at,
-            step.seconds,
-            step.rows_in,
-            step.rows_out,
-            step.rows_quarantined,
-            step.rows_duplicate,
-            step.rows_withheld,
-            step.status,
-            step.error,
-        )
-        df = self.lh.spark.createDataFrame([row], CONTRACT.spark_schema)
-        io.write(self.lh, CONTRACT, df, "append")
+    def _write(self, steps: list[Step]) -> None:
+        rows = [
+            (self.run_id, s.task, s.table_name, s.started_at, s.seconds, s.rows_in, s.rows_out, s.rows_quarantined,
+             s.rows_duplicate, s.rows_withheld, s.status, s.error)
+            for s in steps
+        ]  # fmt: skip
+        io.write(self.lh, CONTRACT, self.lh.spark.createDataFrame(rows, CONTRACT.spark_schema), "append")

@@ -36,6 +36,11 @@ def check_landing(landing: Path) -> None:
 
 def build(ctx: TaskContext, landing: Path) -> None:
     """Ingest new landing files, then rebuild the trusted and curated tables; each table is a run-log step."""
+    with ctx.log.batch():
+        _build(ctx, landing)
+
+
+def _build(ctx: TaskContext, landing: Path) -> None:
     print("[stedi_landing]", flush=True)
     for m in table_modules(ZONES["landing"]):
         with ctx.log.step("stedi_landing", m.name) as step:

@@ -42,3 +42,23 @@ def test_run_ids_sort_by_time_and_are_unique():
     first, second = new_run_id(), new_run_id()
     assert re.fullmatch(r"\d{8}T\d{6}-[0-9a-f]{6}", first)
     assert first != second
+
+
+def test_a_batch_writes_its_steps_in_one_commit_when_it_ends_even_by_an_error(lakehouse):
+    from deltalake import DeltaTable
+
+    log = RunLog(lakehouse, "run-1")
+    with log.step("t", "silver.first"):
+        pass  # outside a batch: written at once
+    table = DeltaTable(str(lakehouse.location(runlog.CONTRACT)))
+    before = table.version()
+    with pytest.raises(ValueError, match="boom"), log.batch():
+        with log.step("t", "silver.a"):
+            pass
+        assert lakehouse.read(runlog.CONTRACT).count() == 1  # not yet written
+        with log.step("t", "silver.b"):
+            raise ValueError("boom")
+    table.update_incremental()
+    assert table.version() == before + 1
+    rows = {r.table_name: r.status for r in lakehouse.read(runlog.CONTRACT).collect()}
+    assert rows == {"silver.first": "ok", "silver.a": "ok", "silver.b": "failed"}
