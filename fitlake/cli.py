@@ -279,7 +279,7 @@ def sql(
                 raise UsageError(f"query{where} failed: {_first_line(e)}") from e
             results[q.name] = (columns, rows)
             if file:
-                typer.echo(f"{q.name}: {len(rows)} rows in {time.perf_counter() - started:.2f} s", err=True)
+                typer.echo(f"{q.name}: {len(rows)} rows in {time.perf_counter() - started:.3f} s", err=True)
     if not file:
         _emit(*results["query"], fmt)
     elif fmt is Format.json:
