@@ -25,14 +25,10 @@ SLEEP_STATES = {"asleep": 1, "restless": 2, "awake_in_bed": 3}
 # A local day lasts 23 to 25 hours: the day the clocks go back has 1,500 minutes.
 LONGEST_DAY_MINUTES = 25 * 60
 
-_LEVEL_WORDS = {"sedentary": "sedentary", "light": "light", "moderate": "moderate", "very_active": "very active"}
-_AWAKE = "not in a sleep state"
-
 
 def _level_columns(level: str) -> tuple[Column, ...]:
-    words = _LEVEL_WORDS[level]
-    code = INTENSITY_LEVELS[level]
-    scope = f"intensity {code} while {_AWAKE}"
+    words = level.replace("_", " ")
+    scope = f"intensity {INTENSITY_LEVELS[level]} while not in a sleep state"
     if level == "sedentary":
         scope += "; sleep is counted in the sleep columns, never as sedentary"
     return (
@@ -40,6 +36,11 @@ def _level_columns(level: str) -> tuple[Column, ...]:
         Column(f"{level}_steps", BIGINT, f"Steps in the {words} minutes", nullable=False),
         Column(f"{level}_calories", DOUBLE, f"Energy spent in the {words} minutes, kcal", nullable=False),
     )
+
+
+def _sleep_column(state: str) -> Column:
+    words = state.replace("_", " ")
+    return Column(f"{state}_minutes", BIGINT, f"Minutes in sleep state {SLEEP_STATES[state]}, {words}", nullable=False)
 
 
 MINUTE_COLUMNS = (
@@ -66,9 +67,7 @@ CONTRACT = TableContract(
             "out; NULL when no sedentary minute has a reading",
         ),
         *(c for level in INTENSITY_LEVELS if level != "sedentary" for c in _level_columns(level)),
-        Column("asleep_minutes", BIGINT, "Minutes in sleep state 1, asleep", nullable=False),
-        Column("restless_minutes", BIGINT, "Minutes in sleep state 2, restless", nullable=False),
-        Column("awake_in_bed_minutes", BIGINT, "Minutes in sleep state 3, awake in bed", nullable=False),
+        *(_sleep_column(state) for state in SLEEP_STATES),
     ),
     keys=("member_key", "local_date"),
     expectations=(

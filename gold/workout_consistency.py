@@ -17,9 +17,10 @@ the clock, so a rerun on the same data gives the same table. Per member:
   `current_streak_weeks`: the run that reaches the as-of week or the week before it (the as-of week may not
   be over yet), else 0;
 - `consistency_score` = 100 x (0.4 x frequency + 0.3 x regularity + 0.3 x streaks), to one decimal, where
-  frequency = min(workouts_per_week / 3, 1) (three sessions a week meet the usual guideline of 150 minutes
-  of moderate activity), regularity = timing_regularity (0 when NULL), and streaks =
-  (min(longest, 12) + min(current, 12)) / 24 (twelve weeks: about how long a habit takes to form).
+  frequency = min(workouts_per_week / 3, 1) (three 50-minute sessions make the WHO's 150 minutes of moderate
+  activity a week), regularity = timing_regularity (0 when NULL), and streaks =
+  (min(longest, 12) + min(current, 12)) / 24 (a new habit takes a median of 66 days to become automatic,
+  Lally et al. 2010: twelve weeks is past it).
 """
 
 from __future__ import annotations
@@ -105,17 +106,17 @@ def _regularity(counted: DataFrame) -> DataFrame:
     days = counted.select("member_key", "workout_date").distinct()
     # Window functions in their own column: Sail cannot plan one nested in an expression.
     previous = F.lag("workout_date").over(Window.partitionBy("member_key").orderBy("workout_date"))
-    gaps = (
+    gap = F.datediff("workout_date", "previous").cast("bigint")
+    sums = (
         days.withColumn("previous", previous)
         .groupBy("member_key")
-        .agg(
-            F.count("previous").alias("gaps"),
-            F.avg(F.datediff("workout_date", "previous")).alias("mean_gap"),
-            F.stddev_pop(F.datediff("workout_date", "previous")).alias("sd_gap"),
-        )
+        .agg(F.count(gap).alias("n"), F.sum(gap).alias("s"), F.sum(gap * gap).alias("s2"))
     )
-    regularity = F.greatest(F.lit(0.0), 1 - F.col("sd_gap") / F.col("mean_gap"))
-    return gaps.select("member_key", F.when(F.col("gaps") >= 2, regularity).alias("timing_regularity"))
+    # CV = population sd / mean = sqrt(n * sum(g^2) - sum(g)^2) / sum(g): from sums of integers, which are
+    # exact in any order, so a rerun over differently laid out files gives the same figure to the last bit.
+    cv = F.sqrt(F.col("n") * F.col("s2") - F.col("s") * F.col("s")) / F.col("s")
+    regularity = F.greatest(F.lit(0.0), 1 - cv)
+    return sums.select("member_key", F.when(F.col("n") >= 2, regularity).alias("timing_regularity"))
 
 
 def _streaks(counted: DataFrame, as_of: DataFrame) -> DataFrame:
