@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, date, datetime
 
 import pandas as pd
-from chispa import assert_df_equality
+from chispa import assert_approx_df_equality, assert_df_equality
 from pyspark.sql import DataFrame, SparkSession
 
 from fitlake.contracts import TableContract
@@ -77,3 +77,13 @@ def assert_same_rows(actual: DataFrame, expected: DataFrame) -> None:
 def quarantine_reasons(flagged: DataFrame) -> dict[int, str]:
     """Line number -> quarantine reason, for the rows a transform flagged."""
     return {r._line_number: r._quarantine_reason for r in flagged.filter("_quarantine_reason IS NOT NULL").collect()}
+
+
+def assert_close_rows(actual: DataFrame, expected: DataFrame, precision: float = 1e-9) -> None:
+    """assert_same_rows for doubles an engine computes in its own order (a standard deviation): equal to
+    `precision`. Comments are dropped from both sides first, as chispa's approximate comparison checks them."""
+
+    def plain(df: DataFrame) -> DataFrame:
+        return df.select([df[c].alias(c, metadata={}) for c in df.columns])
+
+    assert_approx_df_equality(plain(actual), plain(expected), precision, ignore_nullable=True, ignore_row_order=True)
