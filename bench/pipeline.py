@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 
-def timed(home: Path, *args: str) -> tuple[float, float, str]:
+def timed(home: Path, *args: str, env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MiB and stdout of one `fitlake` process."""
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -36,6 +36,7 @@ def timed(home: Path, *args: str) -> tuple[float, float, str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        env={**os.environ, **(env or {})},
     )
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -55,9 +56,13 @@ def main() -> None:
     parser.add_argument("--scale", default="small")
     parser.add_argument("--seed", default="7")
     parser.add_argument("--bronze-silver", action="store_true", help="time only ingest_bronze and build_silver")
+    parser.add_argument("--compare-workers", help="e.g. 1,3: a first run per FITLAKE_STEP_WORKERS, side by side")
     args = parser.parse_args()
     if args.bronze_silver:
         bronze_silver(args)
+        return
+    if args.compare_workers:
+        compare_workers(args, [int(w) for w in args.compare_workers.split(",")])
         return
 
     phases: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
@@ -140,6 +145,27 @@ def bronze_silver(args: argparse.Namespace) -> None:
     for table, values in steps.items():
         written = f"{rows[table]:,}" if rows[table] is not None else "-"
         print(f"| {table} | {written} | {summary(values, 's')} |")
+
+
+def compare_workers(args: argparse.Namespace, workers: list[int]) -> None:
+    """A first run per step-worker setting, alternating within each repetition, on data generated once."""
+    seconds: dict[int, list[float]] = defaultdict(list)
+    with tempfile.TemporaryDirectory(prefix="fitlake-bench-") as tmp:
+        data = Path(tmp) / "data"
+        timed(data, "generate", "--scale", args.scale, "--seed", args.seed)
+        for i in range(args.runs):
+            for w in workers:
+                home = Path(tmp) / f"run-{i}-{w}"
+                home.mkdir()
+                (home / "landing").symlink_to(data / "landing")
+                seconds[w].append(timed(home, "run", env={"FITLAKE_STEP_WORKERS": str(w)})[0])
+                shutil.rmtree(home)
+            print(f"repetition {i + 1}/{args.runs} done", file=sys.stderr)
+    print(f"## First run by FITLAKE_STEP_WORKERS, scale {args.scale}: median (min-max) of {args.runs}, alternated\n")
+    print("| step workers | first run | ratio to the first setting |\n|---|---|---|")
+    base = statistics.median(seconds[workers[0]])
+    for w in workers:
+        print(f"| {w} | {summary(seconds[w], 's')} | {statistics.median(seconds[w]) / base:.2f} |")
 
 
 if __name__ == "__main__":

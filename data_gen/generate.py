@@ -121,7 +121,10 @@ def _plan(seed: int, scale: str, start: date, days: int, landing: Path) -> Plan:
     sites = [loc.location_id for loc in world.locations]
     uk = sites.index("LDN") if "LDN" in sites else None
     members = make_members(rng, faker, spec.members, start, days, spec.locations, uk)
-    panel = np.flatnonzero(members.wearable_id > 0)[: spec.wearable_panel]
+    # The panel shares its devices' minutes for research: members who gave research consent, at joining or
+    # later (before it, and after a withdrawal, their minutes are withheld by the pipeline). Drawn among all
+    # device owners instead, small's two panel members had never consented and Silver had no minute at all.
+    panel = np.flatnonzero((members.wearable_id > 0) & (members.research_from < NEVER))[: spec.wearable_panel]
     return Plan(seed, scale, start, days, landing, world, members, panel)
 
 

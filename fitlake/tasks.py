@@ -85,12 +85,13 @@ def _build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
         _build_history(ctx, m, step)
         return
     inputs = [ctx.lh.read(name) for name in m.inputs]
-    flagged = m.transform(*inputs, **({"secrets": ctx.lh.secrets} if m.needs_secrets else {}))
-    io.write(ctx.lh, m.contract, quality.valid_rows(flagged, m.contract), "overwrite")
-    q_contract = quality.quarantine_contract(m.contract)
-    quarantined = quality.quarantined_rows(flagged, datetime.now(UTC), keep_raw=not m.is_research_data)
-    io.write(ctx.lh, q_contract, quarantined, "overwrite")
-    batches = reconciliation.record(ctx.lh, m.contract, m.inputs[0], flagged, ctx.run_id)
+    transformed = m.transform(*inputs, **({"secrets": ctx.lh.secrets} if m.needs_secrets else {}))
+    with io.staged(ctx.lh, f"{m.name}.flagged", transformed) as flagged:
+        io.write(ctx.lh, m.contract, quality.valid_rows(flagged, m.contract), "overwrite")
+        q_contract = quality.quarantine_contract(m.contract)
+        quarantined = quality.quarantined_rows(flagged, datetime.now(UTC), keep_raw=not m.is_research_data)
+        io.write(ctx.lh, q_contract, quarantined, "overwrite")
+        batches = reconciliation.record(ctx.lh, m.contract, m.inputs[0], flagged, ctx.run_id)
     step.rows_in = sum(b.bronze_rows for b in batches)
     step.rows_out = sum(b.silver_rows for b in batches)
     step.rows_quarantined = sum(b.quarantined for b in batches)
@@ -117,11 +118,11 @@ def _build_aggregate(ctx: TaskContext, m: TableModule, step: Step) -> None:
     """Rebuild a Gold table from its inputs; a broken expectation fails the step, nothing is written."""
     inputs = [ctx.lh.read(name) for name in m.inputs]
     step.rows_in = sum(df.count() for df in inputs)
-    result = m.transform(*inputs)
-    broken = quality.broken_rules(result, m.contract)
-    if broken:
-        raise ContractViolation(quality.describe_broken(m.name, broken))
-    io.write(ctx.lh, m.contract, result, "overwrite")
+    with io.staged(ctx.lh, f"{m.name}.result", m.transform(*inputs)) as result:
+        broken = quality.broken_rules(result, m.contract)
+        if broken:
+            raise ContractViolation(quality.describe_broken(m.name, broken))
+        io.write(ctx.lh, m.contract, result, "overwrite")
     step.rows_out = ctx.lh.read(m.contract).count()
 
 

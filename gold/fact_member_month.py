@@ -11,11 +11,12 @@ month included) and is not frozen at its end; frozen months are free.
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BOOLEAN, DATE, INT, STRING, Column, TableContract, between, decimal, references, rule
 from gold._periods import month_end, month_start
+from gold._versions import in_force_before
 from silver import members
 
 INPUTS = ("silver.members", "silver.membership_history")
@@ -55,8 +56,6 @@ CONTRACT = TableContract(
     foreign_keys=(references("member_key", "gold.dim_member"), references("location_id", "gold.dim_location")),
 )
 
-_VERSION = ("home_location_id", "plan", "billing_period", "monthly_fee", "status")
-
 
 def _months(history: DataFrame) -> DataFrame:
     bounds = history.agg(
@@ -75,10 +74,7 @@ def transform(members_: DataFrame, history: DataFrame) -> DataFrame:
         )
     )
     # The version in force at month end: the latest exported before the next month began.
-    versions = history.select("member_key", "valid_from", *_VERSION)
-    in_force = member_months.join(versions, "member_key").filter(F.col("valid_from") < F.add_months("month", 1))
-    latest = Window.partitionBy("member_key", "month").orderBy(F.desc("valid_from"))
-    at_end = in_force.withColumn("_n", F.row_number().over(latest)).filter("_n = 1")
+    at_end = in_force_before(member_months, history, F.add_months("month", 1), per="month")
 
     cancel = F.col("cancel_date")
     on_books = cancel.isNull() | (cancel > end)

@@ -11,12 +11,13 @@ gold.churn_training (issue 6) adds the label from what happened after.
 from __future__ import annotations
 
 from pyspark.sql import Column as SparkColumn
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BOOLEAN, DATE, DOUBLE, INT, Column, TableContract, between, references, rule
 from gold._as_of import daily_totals, trailing_totals
 from gold._periods import month_start
+from gold._versions import in_force_before
 from silver import members, membership_history
 
 INPUTS = (
@@ -106,12 +107,7 @@ def _on_the_books(members_: DataFrame, history: DataFrame, snapshots: DataFrame)
         .crossJoin(snapshots)
         .filter((F.col("join_date") < d) & (F.col("cancel_date").isNull() | (F.col("cancel_date") >= d)))
     )
-    versions = history.select(
-        "member_key", "valid_from", "home_location_id", "plan", "billing_period", "monthly_fee", "status"
-    )
-    known = on_books.join(versions, "member_key").filter(F.col("valid_from") < d)
-    latest = Window.partitionBy("member_key", "as_of_date").orderBy(F.desc("valid_from"))
-    return known.withColumn("_n", F.row_number().over(latest)).filter("_n = 1").drop("_n", "valid_from")
+    return in_force_before(on_books, history, d, per="as_of_date")
 
 
 def _daily_activity(checkins: DataFrame, bookings: DataFrame, sales: DataFrame, app_events: DataFrame) -> DataFrame:
