@@ -98,7 +98,9 @@ def staged(lh: Lakehouse, name: str, df: DataFrame) -> Iterator[DataFrame]:
     shutil.rmtree(folder, ignore_errors=True)  # what a killed run left
     df.write.mode("overwrite").parquet(str(folder / "rows"))
     try:
-        yield lh.spark.read.parquet(str(folder / "rows"))
+        # Sail writes no file for no rows, and a folder without one reads back without columns.
+        has_rows = any((folder / "rows").glob("*.parquet"))
+        yield lh.spark.read.parquet(str(folder / "rows")) if has_rows else df
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -123,3 +123,32 @@ def test_a_schema_prefix_keeps_a_second_copy_of_the_layers_apart(lakehouse):
         assert dev.read(VISITS).count() == 1
     finally:
         lakehouse.spark.sql(f"DROP TABLE IF EXISTS {dev.table_name(VISITS)}")
+
+
+def test_a_staged_frame_is_computed_once_and_its_copy_removed(lakehouse, tmp_path):
+    # A UDF that counts its calls in a file: the staged frame must not run it again when it is used twice.
+    calls = tmp_path / "calls"
+    calls.write_text("")
+
+    def counted(minutes):
+        with calls.open("a") as f:
+            f.write("x")
+        return minutes
+
+    from pyspark.sql import functions as F
+
+    source = _rows(lakehouse, [("v1", D1, 10), ("v2", D2, 20)])
+    expensive = source.withColumn("minutes", F.udf(counted, "bigint")("minutes"))
+    with io.staged(lakehouse, "silver.visits.flagged", expensive) as once:
+        assert sorted(r.minutes for r in once.collect()) == [10, 20]
+        io.write(lakehouse, VISITS, once, "overwrite")
+        assert once.count() == 2
+    assert len(calls.read_text()) == 2  # one call per row, for the one computation
+    assert not (lakehouse.settings.staging / "silver.visits.flagged").exists()
+    assert _table(lakehouse) == {("v1", D1, 10), ("v2", D2, 20)}
+
+
+def test_an_empty_staged_frame_keeps_its_columns(lakehouse):
+    empty = _rows(lakehouse, [])
+    with io.staged(lakehouse, "silver.visits.flagged", empty) as staged:
+        assert staged.columns == VISITS.column_names and staged.count() == 0
