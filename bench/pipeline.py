@@ -82,12 +82,13 @@ def main() -> None:
             _, _, out = timed(
                 home,
                 "sql",
-                "select task, table_name, seconds, rows_out from ops.run_log order by started_at",
+                "select run_id, task, table_name, seconds, rows_out from ops.run_log order by started_at",
                 "--format",
                 "json",
             )
             log = json.loads(out)
-            for step in log[: len(log) // 2]:  # the first run's steps
+            first_run = min(r["run_id"] for r in log)  # run ids begin with their start time
+            for step in (s for s in log if s["run_id"] == first_run):
                 key = f"{step['task']}: {step['table_name']}"
                 steps[key].append(step["seconds"])
                 rows[key] = step["rows_out"]
