@@ -1,7 +1,8 @@
 """Run a task's table steps side by side, each once the tables it reads are built.
 
 A task's steps are mostly latency (planning, Delta commits, Python UDF batches) rather than CPU, so a few at a
-time keep both cores busy: on the `small` data, <measured in bench/RESULTS.md>. Writes stay safe because
+time keep both cores busy: a first run on `small` takes 44.5 s with 3 workers and 50.7 s with 1 (medians of
+3, alternated in one benchmark: bench/RESULTS.md, 2026-12-02). Writes stay safe because
 fitlake.io lets one writer at a time at a table (Sail has no Delta conflict detection).
 
 FITLAKE_STEP_WORKERS sets how many steps run at once (default 3; 1 runs them one by one, in order).
