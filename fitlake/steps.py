@@ -15,13 +15,15 @@ import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
+from fitlake.errors import SettingsError
+
 DEFAULT_WORKERS = 3
 
 
 def step_workers() -> int:
     value = os.environ.get("FITLAKE_STEP_WORKERS", str(DEFAULT_WORKERS))
     if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"FITLAKE_STEP_WORKERS must be a whole number of at least 1, not {value!r}")
+        raise SettingsError(f"FITLAKE_STEP_WORKERS must be a whole number of at least 1, not {value!r}")
     return int(value)
 
 
