@@ -87,20 +87,7 @@ def transform(events: DataFrame, sessions: DataFrame) -> DataFrame:
         F.col("start_local_hour").alias("class_hour"),
     )
     o = F.col("outcome")
-    return bookings.join(timetable, "session_id").select(
-        "booking_id",
-        "session_id",
-        "member_key",
-        "location_id",
-        "instructor_id",
-        "class_type",
-        "class_date",
-        "class_starts_at",
-        "class_hour",
-        "booked_at",
-        "outcome",
-        (o == "attended").alias("is_attended"),
-        (o == "no_show").alias("is_no_show"),
-        (o == "late_cancel").alias("is_late_cancel"),
-        (o != "waitlist").alias("is_confirmed"),
-    )
+    flags = {"is_attended": o == "attended", "is_no_show": o == "no_show", "is_late_cancel": o == "late_cancel",
+             "is_confirmed": o != "waitlist"}  # fmt: skip
+    joined = bookings.join(timetable, "session_id")
+    return joined.select(*[flags[c].alias(c) if c in flags else F.col(c) for c in CONTRACT.column_names])
