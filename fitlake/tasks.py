@@ -50,29 +50,29 @@ def ingest_bronze(ctx: TaskContext) -> None:
     waiting = check_landing(ctx.lh.settings.landing)
     if waiting:
         print(f"  no landing files yet for {', '.join(waiting)}: their tables stay as they are", flush=True)
+    steps = {
+        m.name: _as_step(ctx, "ingest_bronze", m.name, lambda step, m=m: ingest(ctx.lh, m.module, ctx.run_id, step))
+        for m in table_modules("bronze")
+    }
+    run_steps(steps, {}, step_workers())
 
-    def ingest_one(m: TableModule) -> Callable[[], None]:
-        def run() -> None:
-            with ctx.log.step("ingest_bronze", m.name) as step:
-                ingest(ctx.lh, m.module, ctx.run_id, step)
 
-        return run
+def _as_step(ctx: TaskContext, task: str, table: str, work: Callable[[Step], None]) -> Callable[[], None]:
+    """`work` as the run-log step of `table` in `task`, done when called (by fitlake.steps)."""
 
-    run_steps({m.name: ingest_one(m) for m in table_modules("bronze")}, {}, step_workers())
+    def run() -> None:
+        with ctx.log.step(task, table) as step:
+            work(step)
+
+    return run
 
 
 def _build_layer(
     ctx: TaskContext, task: str, layer: str, build: Callable[[TaskContext, TableModule, Step], None]
 ) -> None:
-    def build_one(m: TableModule) -> Callable[[], None]:
-        def run() -> None:
-            with ctx.log.step(task, m.name) as step:
-                build(ctx, m, step)
-
-        return run
-
     modules = in_build_order(layer)
-    run_steps({m.name: build_one(m) for m in modules}, {m.name: set(m.inputs) for m in modules}, step_workers())
+    steps = {m.name: _as_step(ctx, task, m.name, lambda step, m=m: build(ctx, m, step)) for m in modules}
+    run_steps(steps, {m.name: set(m.inputs) for m in modules}, step_workers())
 
 
 def build_silver(ctx: TaskContext) -> None:
