@@ -164,8 +164,18 @@ def _print_summary(lh, log, seconds: float) -> None:
     failed = [s for s in log.steps if s.status != "ok"]
     typer.echo(f"\nsummary: {len(ok)} steps ok, {len(failed)} failed, {seconds:.1f}s in all")
     for s in ok:
-        total = lh.read(s.table_name).count()
-        typer.echo(f"  {s.task:<15} {s.table_name:<34} {total:>12,} rows   {s.seconds:6.2f}s")
+        # A step may rightly write nothing: score_churn before there is enough history for a model.
+        total = f"{lh.read(s.table_name).count():>12,} rows" if lh.exists(s.table_name) else f"{'not written':>17}"
+        typer.echo(f"  {s.task:<15} {s.table_name:<34} {total}   {s.seconds:6.2f}s")
+
+
+def _run_task(settings: Settings, name: str, run_id: str | None = None) -> None:
+    from fitlake.runlog import RunLog, new_run_id
+    from fitlake.session import open_lakehouse
+    from fitlake.tasks import TASKS, TaskContext
+
+    with open_lakehouse(settings) as lh:
+        TASKS[name](TaskContext(lh, RunLog(lh, run_id or new_run_id())))
 
 
 @app.command()
@@ -175,14 +185,24 @@ def task(
     run_id: Annotated[str | None, typer.Option(help="Run id to log under (a Databricks job passes its own)")] = None,
 ) -> None:
     """Run one workflow task: the entry point each Databricks job task calls."""
-    from fitlake.runlog import RunLog, new_run_id
-    from fitlake.session import open_lakehouse
-    from fitlake.tasks import TASKS, TaskContext
+    from fitlake.tasks import TASKS
 
     if name not in TASKS:
         raise UsageError(f"no task {name!r}: choose one of {', '.join(TASKS)}")
-    with open_lakehouse(ctx.obj) as lh:
-        TASKS[name](TaskContext(lh, RunLog(lh, run_id or new_run_id())))
+    _run_task(ctx.obj, name, run_id)
+
+
+@app.command()
+def train(ctx: typer.Context) -> None:
+    """Train the churn models on gold.churn_training, log them in MLflow, register the best (fitlake_churn)
+    and make it the champion if it beats the current one on validation AUC: the weekly job's task."""
+    _run_task(ctx.obj, "train_churn")
+
+
+@app.command()
+def score(ctx: typer.Context) -> None:
+    """Score every member on the books with the champion churn model into gold.churn_predictions."""
+    _run_task(ctx.obj, "score_churn")
 
 
 @app.command()

@@ -41,3 +41,11 @@ class DeployError(FitlakeError):
 
 class StaleDocs(FitlakeError):
     """The committed data dictionary or ERD no longer matches the table contracts (`fitlake docs --check`)."""
+
+
+class NotEnoughHistory(FitlakeError):
+    """The data does not yet span what a model needs to be trained and judged (a new gym, a short export)."""
+
+
+class NoChampionModel(FitlakeError):
+    """Scoring was asked for, but no model version holds the `champion` alias yet: run `fitlake train`."""

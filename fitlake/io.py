@@ -105,6 +105,18 @@ def staged(lh: Lakehouse, name: str, df: DataFrame) -> Iterator[DataFrame]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def replace_if_valid(lh: Lakehouse, contract: TableContract, df: DataFrame) -> None:
+    """Overwrite the table with `df`, computed once, unless a row breaks one of its error-level rules: then
+    nothing is written and the ContractViolation names each rule and its row count (a Gold build, a scoring)."""
+    from fitlake import quality
+
+    with staged(lh, f"{contract.name}.result", df) as result:
+        broken = quality.broken_rules(result, contract)
+        if broken:
+            raise ContractViolation(quality.describe_broken(contract.name, broken))
+        write(lh, contract, result, "overwrite")
+
+
 def _merge_on_keys(lh: Lakehouse, contract: TableContract, df: DataFrame) -> None:
     if not contract.keys:
         raise ContractViolation(f"{contract.name} declares no keys, so it cannot be upserted")

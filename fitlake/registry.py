@@ -52,6 +52,13 @@ class TableModule:
         return "secrets" in inspect.signature(self.module.transform).parameters
 
     @property
+    def needs_model(self) -> bool:
+        """The table holds a model's scores: the transform takes the model version as keyword `model`, so the
+        task that scores (score_churn) builds it, not the layer's build."""
+        transform = getattr(self.module, "transform", None)  # bronze modules have none
+        return transform is not None and "model" in inspect.signature(transform).parameters
+
+    @property
     def is_research_data(self) -> bool:
         """Wearable and workout data: used only with the member's research consent (`RESEARCH_DATA = True`)."""
         return getattr(self.module, "RESEARCH_DATA", False)
@@ -91,8 +98,8 @@ def table_modules(package: str) -> tuple[TableModule, ...]:
 
 
 def in_build_order(package: str) -> list[TableModule]:
-    """The package's modules, each after the tables of the same package that it reads."""
-    modules = {m.name: m for m in table_modules(package)}
+    """The package's modules built from tables alone, each after the tables of the same package it reads."""
+    modules = {m.name: m for m in table_modules(package) if not m.needs_model}
     graph = {name: [i for i in m.inputs if i in modules] for name, m in modules.items()}
     return [modules[name] for name in graphlib.TopologicalSorter(graph).static_order()]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from fitlake import dq_results, history, io, quality, reconciliation, registry
 from fitlake.catalog import Lakehouse
 from fitlake.contracts import TableContract
-from fitlake.errors import ContractViolation, LandingEmpty
+from fitlake.errors import ContractViolation, LandingEmpty, NoChampionModel, NotEnoughHistory
 from fitlake.ingest import ingest
 from fitlake.registry import TableModule, in_build_order, table_modules
 from fitlake.runlog import RunLog, Step
@@ -118,11 +118,7 @@ def _build_aggregate(ctx: TaskContext, m: TableModule, step: Step) -> None:
     """Rebuild a Gold table from its inputs; a broken expectation fails the step, nothing is written."""
     inputs = [ctx.lh.read(name) for name in m.inputs]
     step.rows_in = sum(df.count() for df in inputs)
-    with io.staged(ctx.lh, f"{m.name}.result", m.transform(*inputs)) as result:
-        broken = quality.broken_rules(result, m.contract)
-        if broken:
-            raise ContractViolation(quality.describe_broken(m.name, broken))
-        io.write(ctx.lh, m.contract, result, "overwrite")
+    io.replace_if_valid(ctx.lh, m.contract, m.transform(*inputs))
     step.rows_out = ctx.lh.read(m.contract).count()
 
 
@@ -180,6 +176,44 @@ def export_crm(ctx: TaskContext) -> None:
         step.progress(f"{contacts:,} contacts with marketing consent written to {path}")
 
 
+def train_churn(ctx: TaskContext) -> None:
+    """The weekly training (fitlake.ml.train): candidates fitted and logged in MLflow, the best registered,
+    the champion alias moved only if it wins on validation."""
+    from fitlake.ml.train import train_churn as train
+
+    with ctx.log.step("train_churn", "gold.churn_training") as step:
+        step.rows_in = ctx.lh.read("gold.churn_training").count()
+        train(ctx.lh, step.progress)
+        step.rows_out = step.rows_in
+
+
+def score_churn(ctx: TaskContext) -> None:
+    """The daily scoring of every member on the books with the champion model (fitlake.ml.score).
+
+    Before the first weekly training there is no champion: it is trained here, once the data spans the
+    three labelled months that needs; until then the step says why there is nothing to score, and passes.
+    """
+    from fitlake.ml.score import load_champion
+    from fitlake.ml.score import score_churn as score
+    from fitlake.ml.train import train_churn as train
+
+    with ctx.log.step("score_churn", "gold.churn_predictions") as step:
+        step.rows_in = ctx.lh.read("gold.member_churn_features").filter("is_current").count()
+        try:
+            model = load_champion(ctx.lh)
+        except NoChampionModel:
+            step.progress("no champion churn model yet: training the first one")
+            try:
+                train(ctx.lh, step.progress)
+            except NotEnoughHistory as e:
+                step.progress(f"nothing scored: {e}")
+                step.rows_out = 0
+                return
+            model = load_champion(ctx.lh)
+        step.rows_out = score(ctx.lh, model)
+        step.progress(f"{step.rows_out:,} members scored with {model.name} version {model.version}")
+
+
 def _logged_together(task: Callable[[TaskContext], None]) -> Callable[[TaskContext], None]:
     """The task with its run-log rows written in one append when it ends (RunLog.batch)."""
 
@@ -201,5 +235,7 @@ TASKS: dict[str, Callable[[TaskContext], None]] = {
         "quality_checks": quality_checks,
         "build_gold": build_gold,
         "export_crm": export_crm,
+        "score_churn": score_churn,
+        "train_churn": train_churn,
     }.items()
 }

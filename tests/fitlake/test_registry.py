@@ -18,7 +18,7 @@ def test_each_table_module_reads_declared_tables_in_the_order_its_transform_take
     assert module.inputs, f"{module.name} reads nothing"
     assert all(name in contracts() for name in module.inputs)
     assert len(positional) == len(module.inputs)
-    assert {p.name for p in signature if p.kind is p.KEYWORD_ONLY} <= {"secrets"}
+    assert {p.name for p in signature if p.kind is p.KEYWORD_ONLY} <= {"secrets", "model"}
 
 
 def test_every_silver_table_has_a_quarantine_and_ops_tables_are_declared():

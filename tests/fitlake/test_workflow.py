@@ -6,7 +6,7 @@ import yaml
 from fitlake import workflow
 from fitlake.errors import ContractViolation, TaskFailed, UsageError
 from fitlake.workflow import MAX_RETRY_WAIT_SECONDS, JobTask, load_job, plan, run_tasks
-from workflows import DAILY_JOB
+from workflows import DAILY_JOB, JOBS, WEEKLY_TRAINING_JOB
 
 
 def test_the_daily_job_runs_bronze_then_silver_then_gold():
@@ -17,12 +17,20 @@ def test_the_daily_job_runs_bronze_then_silver_then_gold():
         ("quality_checks", "quality_checks", ("build_silver",)),
         ("build_gold", "build_gold", ("quality_checks",)),
         ("export_crm", "export_crm", ("build_gold",)),
+        ("score_churn", "score_churn", ("build_gold",)),
     ]
     assert all(t.max_retries >= 1 and t.min_retry_interval_millis > 0 for t in tasks)
 
 
-def test_every_databricks_task_calls_the_wheel_entry_point_with_its_own_task():
-    job = yaml.safe_load(DAILY_JOB.read_text())["resources"]["jobs"]["fitlake_daily"]
+def test_the_weekly_job_trains_the_churn_model():
+    assert [(t.key, t.runs, t.depends_on) for t in load_job(WEEKLY_TRAINING_JOB)] == [
+        ("train_churn", "train_churn", ())
+    ]
+
+
+@pytest.mark.parametrize("path", JOBS, ids=lambda p: p.stem)
+def test_every_databricks_task_calls_the_wheel_entry_point_with_its_own_task(path):
+    (job,) = yaml.safe_load(path.read_text())["resources"]["jobs"].values()
     for spec in job["tasks"]:
         wheel = spec["python_wheel_task"]
         assert (wheel["package_name"], wheel["entry_point"]) == ("fitlake", "fitlake")

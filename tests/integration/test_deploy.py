@@ -13,7 +13,7 @@ from databricks.sdk.service.jobs import JobSettings
 
 from tests.integration.conftest import cli_env
 from tests.integration.fake_workspace import FakeWorkspace
-from workflows import DAILY_JOB
+from workflows import JOBS
 
 TOKEN = "dapi-test-token"
 
@@ -36,33 +36,33 @@ def dry_run() -> list[dict]:
 
 
 def test_dry_run_prints_job_settings_with_the_yaml_task_keys_and_needs_no_credentials():
-    (printed,) = dry_run()
-    settings = JobSettings.from_dict(printed)
-    job = yaml.safe_load(DAILY_JOB.read_text())["resources"]["jobs"]["fitlake_daily"]
-    assert [t.task_key for t in settings.tasks] == [t["task_key"] for t in job["tasks"]]
-    assert settings.name == "[dev] fitlake_daily" and settings.schedule.pause_status.value == "PAUSED"
-    params = settings.tasks[0].python_wheel_task.parameters
-    assert params[params.index("--catalog") + 1] == "fitlake_dev"  # ${var.catalog} from the dev target
-    assert settings.tasks[0].libraries[0].whl.endswith("/dev/artifacts/.internal/fitlake-0.1.0-py3-none-any.whl")
+    printed = {JobSettings.from_dict(p).name: JobSettings.from_dict(p) for p in dry_run()}
+    assert sorted(printed) == ["[dev] fitlake_daily", "[dev] fitlake_weekly_training"]
+    for path in JOBS:
+        ((key, job),) = yaml.safe_load(path.read_text())["resources"]["jobs"].items()
+        settings = printed[f"[dev] {key}"]
+        assert [t.task_key for t in settings.tasks] == [t["task_key"] for t in job["tasks"]]
+        assert settings.schedule.pause_status.value == "PAUSED"
+        params = settings.tasks[0].python_wheel_task.parameters
+        assert params[params.index("--catalog") + 1] == "fitlake_dev"  # ${var.catalog} from the dev target
+        assert settings.tasks[0].libraries[0].whl.endswith("/dev/artifacts/.internal/fitlake-0.1.0-py3-none-any.whl")
 
 
-def test_deploying_twice_creates_the_job_once_then_resets_it(tmp_path):
+def test_deploying_twice_creates_each_job_once_then_resets_it(tmp_path):
     expected = dry_run()
     with FakeWorkspace(TOKEN) as workspace:
         runs = [deploy("--target", "dev", DATABRICKS_HOST=workspace.host, DATABRICKS_TOKEN=TOKEN) for _ in range(2)]
         for run in runs:
             assert run.returncode == 0, run.stderr
-        assert "created job '[dev] fitlake_daily'" in runs[0].stdout
-        assert "updated job '[dev] fitlake_daily'" in runs[1].stdout
+        for job in ("fitlake_daily", "fitlake_weekly_training"):
+            assert f"created job '[dev] {job}'" in runs[0].stdout
+            assert f"updated job '[dev] {job}'" in runs[1].stdout
 
         job_calls = [c for c in workspace.calls if "/jobs/" in c[1]]
-        assert job_calls == [
-            ("GET", "/api/2.2/jobs/list"),
-            ("POST", "/api/2.2/jobs/create"),
-            ("GET", "/api/2.2/jobs/list"),
-            ("POST", "/api/2.2/jobs/reset"),
-        ]
-        assert list(workspace.jobs.values()) == expected  # one job, holding exactly the dry run's settings
+        listed = ("GET", "/api/2.2/jobs/list")
+        created, reset = ("POST", "/api/2.2/jobs/create"), ("POST", "/api/2.2/jobs/reset")
+        assert job_calls == [listed, created, listed, created, listed, reset, listed, reset]
+        assert list(workspace.jobs.values()) == expected  # one job each, holding exactly the dry run's settings
 
         # The wheel every task installs was uploaded where the settings point, and is the fitlake wheel.
         (uploaded,) = workspace.files

@@ -8,7 +8,7 @@ import hcl2
 import yaml
 
 from fitlake.contracts import LAYERS
-from workflows import DAILY_JOB
+from workflows import JOBS
 
 TERRAFORM = Path(__file__).parents[2] / "terraform"
 
@@ -42,10 +42,11 @@ def test_the_landing_volume_is_where_the_job_reads_from():
     ]
     assert _unquote(schema["name"]) == "${var.schema_prefix}${each.key}"  # the same prefix the job passes
     home = f"/Volumes/${{var.catalog}}/${{var.schema_prefix}}{layer}/{_unquote(volume['name'])}"
-    job = yaml.safe_load(DAILY_JOB.read_text())["resources"]["jobs"]["fitlake_daily"]
-    for task in job["tasks"]:
-        params = task["python_wheel_task"]["parameters"]
-        assert params[params.index("--home") + 1] == home
+    for path in JOBS:
+        (job,) = yaml.safe_load(path.read_text())["resources"]["jobs"].values()
+        for task in job["tasks"]:
+            params = task["python_wheel_task"]["parameters"]
+            assert params[params.index("--home") + 1] == home
 
 
 def _resources(name: str, kind: str) -> dict:
@@ -71,7 +72,10 @@ def test_the_job_cluster_fits_the_cluster_policy():
     policy = _resources("compute.tf", "databricks_cluster_policy")['"jobs"']
     assert "cluster_policy.json" in policy["definition"]
     bundle = yaml.safe_load((TERRAFORM.parent / "databricks.yml").read_text())
-    cluster = yaml.safe_load(DAILY_JOB.read_text())["resources"]["jobs"]["fitlake_daily"]["job_clusters"][0]
     assert re.fullmatch(rules["spark_version"]["pattern"], bundle["variables"]["spark_version"]["default"])
-    assert cluster["new_cluster"]["data_security_mode"] == rules["data_security_mode"]["value"]
-    assert rules["num_workers"]["minValue"] <= cluster["new_cluster"]["num_workers"] <= rules["num_workers"]["maxValue"]
+    for path in JOBS:
+        (job,) = yaml.safe_load(path.read_text())["resources"]["jobs"].values()
+        (cluster,) = job["job_clusters"]
+        assert cluster["new_cluster"]["data_security_mode"] == rules["data_security_mode"]["value"]
+        workers = cluster["new_cluster"]["num_workers"]
+        assert rules["num_workers"]["minValue"] <= workers <= rules["num_workers"]["maxValue"]

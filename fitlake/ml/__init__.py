@@ -1,0 +1,1 @@
+"""FitLake's models: churn (trained weekly, scored daily into gold.churn_predictions), tracked in MLflow."""

@@ -1,0 +1,34 @@
+"""`fitlake score`: the champion churn model scores the current snapshot into gold.churn_predictions."""
+
+from __future__ import annotations
+
+import mlflow
+import mlflow.sklearn
+
+from fitlake import io
+from fitlake.catalog import Lakehouse
+from fitlake.errors import NoChampionModel
+from fitlake.ml import tracking
+from fitlake.ml.churn_model import ScoringModel
+from gold import churn_predictions
+
+
+def load_champion(lh: Lakehouse) -> ScoringModel:
+    tracking.configure(lh.settings)
+    name = tracking.registered_model(lh.settings)
+    version = tracking.champion(name)
+    if version is None:
+        raise NoChampionModel(
+            f"no version of {name} holds the '{tracking.CHAMPION}' alias in {mlflow.get_tracking_uri()}: "
+            "run `fitlake train` first"
+        )
+    estimator = mlflow.sklearn.load_model(f"models:/{name}@{tracking.CHAMPION}")
+    return ScoringModel(name, str(version.version), version.run_id, estimator)
+
+
+def score_churn(lh: Lakehouse, model: ScoringModel) -> int:
+    """Replace gold.churn_predictions with `model`'s scores; returns the number of members scored."""
+    contract = churn_predictions.CONTRACT
+    scored = churn_predictions.transform(lh.read("gold.member_churn_features"), model=model)
+    io.replace_if_valid(lh, contract, scored)
+    return lh.read(contract).count()
