@@ -26,19 +26,34 @@ def _local_store(settings: Settings) -> Path:
     return settings.home / "mlflow"
 
 
+# mlflow.set_tracking_uri also sets MLFLOW_TRACKING_URI in the environment: a value found there that FitLake
+# put there is one lakehouse's store, not the user's choice, and must not follow into the next lakehouse.
+_SET_BY_US: set[str] = set()
+
+
+def _users_tracking_uri() -> str | None:
+    uri = os.environ.get("MLFLOW_TRACKING_URI")
+    return None if uri in _SET_BY_US else uri
+
+
 def configure(settings: Settings) -> str:
     """Point MLflow at this lakehouse's tracking store and registry; returns the tracking URI."""
     # MLflow reports usage to its maintainers unless told not to; FitLake does not opt users in for them.
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
-    uri = os.environ.get("MLFLOW_TRACKING_URI")
+    uri = _users_tracking_uri()
     if not uri:
         if settings.engine == "databricks":
             uri = "databricks"
         else:
             _local_store(settings).mkdir(parents=True, exist_ok=True)
             uri = f"sqlite:///{_local_store(settings) / 'mlflow.db'}"
+        _SET_BY_US.add(uri)
     mlflow.set_tracking_uri(uri)
-    mlflow.set_registry_uri(os.environ.get("MLFLOW_REGISTRY_URI") or ("databricks-uc" if uri == "databricks" else uri))
+    registry = os.environ.get("MLFLOW_REGISTRY_URI")
+    if not registry or registry in _SET_BY_US:
+        registry = "databricks-uc" if uri == "databricks" else uri
+        _SET_BY_US.add(registry)
+    mlflow.set_registry_uri(registry)
     return uri
 
 
@@ -50,7 +65,7 @@ def experiment(settings: Settings, name: str) -> str:
     found = client.get_experiment_by_name(path)
     if found is not None:
         return found.experiment_id
-    local = mlflow.get_tracking_uri().startswith("sqlite:") and not os.environ.get("MLFLOW_TRACKING_URI")
+    local = mlflow.get_tracking_uri() == f"sqlite:///{_local_store(settings) / 'mlflow.db'}"
     artifacts = (_local_store(settings) / "artifacts").as_uri() if local else None
     return client.create_experiment(path, artifact_location=artifacts)
 

@@ -34,7 +34,7 @@ EXPERIMENT = "fitlake_churn"
 class Candidate:
     name: str
     run_id: str
-    model_uri: str
+    model: object  # fitted and calibrated
     validation: dict[str, float]
     test: dict[str, float]
 
@@ -72,7 +72,8 @@ def _fit_candidate(
     name: str, pipeline, parts: dict[str, tuple[pd.DataFrame, pd.Series]], oracle: np.ndarray | None
 ) -> Candidate:
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = parts["train"], parts["validation"], parts["test"]
-    with mlflow.start_run(run_name=name, nested=True) as run:
+    # Nested runs go to the active experiment, not their parent's, unless told.
+    with mlflow.start_run(experiment_id=mlflow.active_run().info.experiment_id, run_name=name, nested=True) as run:
         pipeline.fit(x_train, y_train)
         model = churn_model.calibrate(pipeline, x_val, y_val)
         validation = churn_model.metrics(y_val, churn_model.churn_probability(model, x_val))
@@ -82,10 +83,21 @@ def _fit_candidate(
         mlflow.log_metrics({f"validation_{k}": v for k, v in validation.items()})
         mlflow.log_metrics({f"test_{k}": v for k, v in test.items()})
         plots = figures.evaluation_figures(y_test, p_test, oracle, "test months")
-        importance, plots["feature_importance.png"] = figures.feature_importance(model, x_val, y_val, churn_model.SEED)
         for file, fig in plots.items():
             mlflow.log_figure(fig, file)
         figures.close(plots)
+    return Candidate(name, run.info.run_id, model, validation, test)
+
+
+def _log_model(chosen: Candidate, parts: dict[str, tuple[pd.DataFrame, pd.Series]]) -> str:
+    """Permutation importance and the model itself, in the chosen candidate's run: the one registered. (For
+    both candidates they took most of a training's time: 2.6 of 4.5 s on a test's data.)"""
+    (x_train, _), (x_val, y_val) = parts["train"], parts["validation"]
+    model = chosen.model
+    with mlflow.start_run(run_id=chosen.run_id, nested=True):
+        importance, fig = figures.feature_importance(model, x_val, y_val, churn_model.SEED)
+        mlflow.log_figure(fig, "feature_importance.png")
+        figures.close({"feature_importance.png": fig})
         mlflow.log_dict({k: float(v) for k, v in importance.items()}, "feature_importance.json")
         example = x_train.head(5)
         logged = mlflow.sklearn.log_model(
@@ -98,7 +110,7 @@ def _fit_candidate(
             # was fitted here, from our own code, so the types it holds are ours to trust.
             skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps(model)),
         )
-    return Candidate(name, run.info.run_id, logged.model_uri, validation, test)
+    return logged.model_uri
 
 
 def _champion_validation_auc(name: str, x_val: pd.DataFrame, y_val: pd.Series) -> tuple[str, float] | None:
@@ -159,7 +171,7 @@ def _train_churn(lh: Lakehouse, say: Callable[[str], None]) -> TrainingResult:
                 f"  {c.name:<20} validation AUC {c.validation['auc']:.3f} | test AUC {c.test['auc']:.3f}, "
                 f"lift@10% {c.test['top_decile_lift']:.2f}, Brier {c.test['brier']:.4f}"
             )
-        version = str(mlflow.register_model(chosen.model_uri, name).version)
+        version = str(mlflow.register_model(_log_model(chosen, parts), name).version)
         client = MlflowClient()
         client.set_model_version_tag(name, version, "candidate", chosen.name)
         client.set_model_version_tag(name, version, "validation_auc", f"{chosen.validation['auc']:.4f}")
