@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 import skops.io
+from mlflow.exceptions import MlflowException
 from mlflow.models import infer_signature
 from mlflow.tracking import MlflowClient
 from threadpoolctl import threadpool_limits
@@ -113,15 +114,19 @@ def _log_model(chosen: Candidate, parts: dict[str, tuple[pd.DataFrame, pd.Series
     return logged.model_uri
 
 
-def _champion_validation_auc(name: str, x_val: pd.DataFrame, y_val: pd.Series) -> tuple[str, float] | None:
-    """The current champion's version and its AUC on this training's validation months (None if none)."""
+def _champion_validation_auc(
+    name: str, x_val: pd.DataFrame, y_val: pd.Series, say: Callable[[str], None]
+) -> tuple[str, float] | None:
+    """The current champion's version and its AUC on this training's validation months (None if none).
+    A champion that cannot be loaded or takes other inputs cannot be compared: it counts as beaten."""
     current = tracking.champion(name)
     if current is None:
         return None
-    model = mlflow.sklearn.load_model(f"models:/{name}@{tracking.CHAMPION}")
     try:
+        model = mlflow.sklearn.load_model(f"models:/{name}@{tracking.CHAMPION}")
         p = churn_model.churn_probability(model, x_val)
-    except (KeyError, ValueError):  # an older champion that takes other inputs cannot be compared: replace it
+    except (MlflowException, KeyError, ValueError) as e:
+        say(f"  the champion, version {current.version}, cannot be loaded or score these inputs: {e}")
         return str(current.version), float("-inf")
     return str(current.version), churn_model.metrics(y_val, p)["auc"]
 
@@ -175,7 +180,7 @@ def _train_churn(lh: Lakehouse, say: Callable[[str], None]) -> TrainingResult:
         client = MlflowClient()
         client.set_model_version_tag(name, version, "candidate", chosen.name)
         client.set_model_version_tag(name, version, "validation_auc", f"{chosen.validation['auc']:.4f}")
-        current = _champion_validation_auc(name, *parts["validation"])
+        current = _champion_validation_auc(name, *parts["validation"], say)
         moved = current is None or chosen.validation["auc"] > current[1]
         if moved:
             client.set_registered_model_alias(name, tracking.CHAMPION, version)
@@ -198,6 +203,8 @@ def _verdict(r: TrainingResult, current: tuple[str, float] | None) -> str:
     oracle = "n/a (no generator truth)" if r.oracle_test_auc is None else f"{r.oracle_test_auc:.3f}"
     if current is None:
         alias = f"the first champion is version {r.version}"
+    elif r.champion_moved and current[1] == float("-inf"):
+        alias = f"champion moves to version {r.version} (version {current[0]} could not be compared)"
     elif r.champion_moved:
         alias = f"champion moves to version {r.version} (validation AUC {current[1]:.3f} for version {current[0]})"
     else:

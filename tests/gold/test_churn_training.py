@@ -17,7 +17,7 @@ def _members(spark):
 
 
 def _features(spark):
-    members, *rest = _inputs(spark)
+    _, *rest = _inputs(spark)
     return member_churn_features.transform(_members(spark), *rest)
 
 

@@ -22,7 +22,7 @@ def _frame(lh, rows: pd.DataFrame, contract):
     return lh.spark.createDataFrame(rows[contract.column_names], schema=contract.spark_schema)
 
 
-def _write_gold(lh, training: pd.DataFrame) -> int:
+def write_churn_gold(lh, training: pd.DataFrame) -> int:
     """gold.churn_training from `training`, and as current snapshot its last month's members a month later."""
     training = training.assign(
         monthly_fee=[Decimal(f"{v:.2f}") for v in training["monthly_fee"]],
@@ -48,7 +48,7 @@ def _champion_version(lh) -> str:
 
 
 def test_training_logs_each_candidate_registers_the_best_and_moves_the_champion_only_when_beaten(lakehouse, capsys):
-    _write_gold(lakehouse, synthetic_training(1, MONTHS[:5]))
+    write_churn_gold(lakehouse, synthetic_training(1, MONTHS[:5]))
     train_churn(_context(lakehouse))
     out = capsys.readouterr().out
     assert "the first champion is version 1" in out and "oracle AUC n/a (no generator truth)" in out
@@ -99,7 +99,7 @@ def test_training_logs_each_candidate_registers_the_best_and_moves_the_champion_
 
 
 def test_the_first_scoring_trains_a_champion_then_scores_every_member_on_the_books(lakehouse, capsys):
-    members = _write_gold(lakehouse, synthetic_training(2, MONTHS[:4]))
+    members = write_churn_gold(lakehouse, synthetic_training(2, MONTHS[:4]))
     score_churn(_context(lakehouse))
     assert "no champion churn model yet: training the first one" in capsys.readouterr().out
     predictions = lakehouse.read(churn_predictions.CONTRACT).toPandas()
@@ -117,7 +117,7 @@ def test_the_first_scoring_trains_a_champion_then_scores_every_member_on_the_boo
 
 
 def test_with_too_little_history_scoring_says_why_and_writes_nothing(lakehouse, capsys):
-    _write_gold(lakehouse, synthetic_training(3, MONTHS[:2]))
+    write_churn_gold(lakehouse, synthetic_training(3, MONTHS[:2]))
     score_churn(_context(lakehouse))
     assert "nothing scored: a churn model needs 3 labelled monthly snapshots" in capsys.readouterr().out
     assert not lakehouse.exists(churn_predictions.CONTRACT)
