@@ -169,13 +169,15 @@ def _print_summary(lh, log, seconds: float) -> None:
         typer.echo(f"  {s.task:<15} {s.table_name:<34} {total}   {s.seconds:6.2f}s")
 
 
-def _run_task(settings: Settings, name: str, run_id: str | None = None) -> None:
+def _run_tasks(settings: Settings, *names: str, run_id: str | None = None) -> None:
     from fitlake.runlog import RunLog, new_run_id
     from fitlake.session import open_lakehouse
     from fitlake.tasks import TASKS, TaskContext
 
     with open_lakehouse(settings) as lh:
-        TASKS[name](TaskContext(lh, RunLog(lh, run_id or new_run_id())))
+        ctx = TaskContext(lh, RunLog(lh, run_id or new_run_id()))
+        for name in names:
+            TASKS[name](ctx)
 
 
 @app.command()
@@ -189,20 +191,21 @@ def task(
 
     if name not in TASKS:
         raise UsageError(f"no task {name!r}: choose one of {', '.join(TASKS)}")
-    _run_task(ctx.obj, name, run_id)
+    _run_tasks(ctx.obj, name, run_id=run_id)
 
 
 @app.command()
 def train(ctx: typer.Context) -> None:
     """Train the churn models on gold.churn_training, log them in MLflow, register the best (fitlake_churn)
-    and make it the champion if it beats the current one on validation AUC: the weekly job's task."""
-    _run_task(ctx.obj, "train_churn")
+    and make it the champion if it beats the current one on validation AUC; then judge the class recommender
+    and the supplement forecast: the weekly job's tasks."""
+    _run_tasks(ctx.obj, "train_churn", "evaluate_models")
 
 
 @app.command()
 def score(ctx: typer.Context) -> None:
     """Score every member on the books with the champion churn model into gold.churn_predictions."""
-    _run_task(ctx.obj, "score_churn")
+    _run_tasks(ctx.obj, "score_churn")
 
 
 @app.command()

@@ -187,6 +187,19 @@ def train_churn(ctx: TaskContext) -> None:
         step.rows_out = step.rows_in
 
 
+def evaluate_models(ctx: TaskContext) -> None:
+    """The weekly offline check of the class recommender (precision@k against popularity) and the supplement
+    forecast (rolling-origin MAPE), each logged in MLflow (fitlake.ml.evaluate)."""
+    from fitlake.ml.evaluate import backtest_forecast, evaluate_recommendations
+
+    with ctx.log.step("evaluate_models", "gold.class_recommendations") as step:
+        step.rows_in = ctx.lh.read("gold.fact_class_attendance").count()
+        step.rows_out = int(evaluate_recommendations(ctx.lh, step.progress).get("members_evaluated", 0))
+    with ctx.log.step("evaluate_models", "gold.supplement_sales_forecast") as step:
+        step.rows_in = ctx.lh.read("gold.fact_retail_sales").count()
+        step.rows_out = int(backtest_forecast(ctx.lh, step.progress).get("forecasts_scored", 0))
+
+
 def score_churn(ctx: TaskContext) -> None:
     """The daily scoring of every member on the books with the champion model (fitlake.ml.score).
 
@@ -237,5 +250,6 @@ TASKS: dict[str, Callable[[TaskContext], None]] = {
         "export_crm": export_crm,
         "score_churn": score_churn,
         "train_churn": train_churn,
+        "evaluate_models": evaluate_models,
     }.items()
 }

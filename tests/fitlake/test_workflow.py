@@ -22,9 +22,10 @@ def test_the_daily_job_runs_bronze_then_silver_then_gold():
     assert all(t.max_retries >= 1 and t.min_retry_interval_millis > 0 for t in tasks)
 
 
-def test_the_weekly_job_trains_the_churn_model():
+def test_the_weekly_job_trains_the_churn_model_and_judges_the_other_models():
     assert [(t.key, t.runs, t.depends_on) for t in load_job(WEEKLY_TRAINING_JOB)] == [
-        ("train_churn", "train_churn", ())
+        ("train_churn", "train_churn", ()),
+        ("evaluate_models", "evaluate_models", ()),
     ]
 
 
