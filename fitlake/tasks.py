@@ -206,12 +206,24 @@ def score_churn(ctx: TaskContext) -> None:
     Before the first weekly training there is no champion: it is trained here, once the data spans the
     three labelled months that needs; until then the step says why there is nothing to score, and passes.
     """
-    from fitlake.ml.score import load_champion
-    from fitlake.ml.score import score_churn as score
-    from fitlake.ml.train import train_churn as train
+    from fitlake.ml import store
+    from fitlake.ml.features import temporal_split
 
     with ctx.log.step("score_churn", "gold.churn_predictions") as step:
         step.rows_in = ctx.lh.read("gold.member_churn_features").filter("is_current").count()
+        if store.holds_no_model(ctx.lh.settings):  # a quick answer on young data, before MLflow loads
+            try:
+                temporal_split(
+                    [r.as_of_date for r in ctx.lh.read("gold.churn_training").select("as_of_date").distinct().collect()]
+                )
+            except NotEnoughHistory as e:
+                step.progress(f"nothing scored: {e}")
+                step.rows_out = 0
+                return
+        from fitlake.ml.score import load_champion
+        from fitlake.ml.score import score_churn as score
+        from fitlake.ml.train import train_churn as train
+
         try:
             model = load_champion(ctx.lh)
         except NoChampionModel:

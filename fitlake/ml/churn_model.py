@@ -1,4 +1,4 @@
-"""The churn models, on pandas: model inputs, the temporal split, the candidates, their metrics.
+"""The churn models, on pandas: the temporal split, the candidates, their metrics (inputs: fitlake.ml.features).
 
 Pure functions of frames of gold.churn_training (or the current snapshot of gold.member_churn_features):
 fitlake.ml.train logs what they return in MLflow, gold.churn_predictions scores with the chosen model.
@@ -7,7 +7,6 @@ fitlake.ml.train logs what they return in MLflow, gold.churn_predictions scores 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -21,76 +20,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from fitlake.errors import NotEnoughHistory
+from fitlake.ml.features import CATEGORICAL, INPUTS, NUMERIC
 from gold.churn_training import LABEL
 
-NUMERIC = [
-    "tenure_days",
-    "visits_30d",
-    "visits_90d",
-    "visit_trend",
-    "visits_per_week",
-    "days_since_last_visit",
-    "days_since_last_activity",
-    "classes_attended_90d",
-    "no_shows_90d",
-    "late_cancels_90d",
-    "retail_spend_90d",
-    "app_events_30d",
-    "app_active_days_30d",
-    "monthly_fee",
-    "is_frozen",
-]
-CATEGORICAL = ["plan", "billing_period"]
-INPUTS = NUMERIC + CATEGORICAL
-
-MIN_SNAPSHOTS = 3  # one each for training, validation and test
-HOLDOUT_SHARE = 0.2  # of the labelled snapshots, the latest for test and the ones before for validation
 SEED = 7
-
-
-def model_inputs(features: pd.DataFrame) -> pd.DataFrame:
-    """The columns the models take, from rows of gold.member_churn_features (or churn_training).
-
-    Recency is NULL for a member who has not come in yet; as far as the data tells, they have stayed away
-    since joining, so it becomes the tenure (the models need a number, and this one means what it says).
-    """
-    as_of = pd.to_datetime(features["as_of_date"])
-    since_activity = (as_of - pd.to_datetime(features["last_activity_date"])).dt.days
-    tenure = features["tenure_days"].astype("float64")
-    inputs = pd.DataFrame(
-        {
-            **{c: features[c].astype("float64") for c in NUMERIC if c in features},
-            "days_since_last_visit": features["days_since_last_visit"].astype("float64").fillna(tenure),
-            "days_since_last_activity": since_activity.astype("float64").fillna(tenure),
-            "is_frozen": features["is_frozen"].astype("float64"),
-            **{c: features[c].astype(str) for c in CATEGORICAL},
-        },
-        index=features.index,
-    )
-    return inputs[INPUTS]
-
-
-@dataclass(frozen=True)
-class Split:
-    train: list
-    validation: list
-    test: list
-
-    def of(self, training: pd.DataFrame, part: str) -> pd.DataFrame:
-        return training[training["as_of_date"].isin(getattr(self, part))]
-
-
-def temporal_split(snapshot_dates: list) -> Split:
-    """The labelled snapshots in time order: the latest ones for test, the ones before for validation,
-    the rest for training, so every model is judged on months after those it learned from."""
-    dates = sorted(set(snapshot_dates))
-    if len(dates) < MIN_SNAPSHOTS:
-        raise NotEnoughHistory(
-            f"a churn model needs {MIN_SNAPSHOTS} labelled monthly snapshots (training, validation, test); "
-            f"gold.churn_training has {len(dates)}. A snapshot needs 90 days of history and 30 days of outcome."
-        )
-    held = max(1, round(len(dates) * HOLDOUT_SHARE))
-    return Split(train=dates[: -2 * held], validation=dates[-2 * held : -held], test=dates[-held:])
 
 
 def candidates() -> dict[str, Pipeline]:
@@ -126,10 +59,6 @@ def calibrate(fitted: Pipeline, x_validation: pd.DataFrame, y_validation: pd.Ser
     return CalibratedClassifierCV(FrozenEstimator(fitted), method="sigmoid").fit(x_validation, y_validation)
 
 
-def churn_probability(model, inputs: pd.DataFrame) -> np.ndarray:
-    return model.predict_proba(inputs[INPUTS])[:, 1]
-
-
 def top_decile_lift(y: pd.Series, p: np.ndarray) -> float:
     """Churn rate among the tenth of members scored riskiest, over the churn rate of all."""
     n = max(1, math.ceil(len(y) / 10))
@@ -154,13 +83,3 @@ def metrics(y: pd.Series, p: np.ndarray) -> dict[str, float]:
 
 def labels(training: pd.DataFrame) -> pd.Series:
     return training[LABEL].astype(int)
-
-
-@dataclass(frozen=True)
-class ScoringModel:
-    """A registered model version, loaded: what gold.churn_predictions records with each score."""
-
-    name: str
-    version: str
-    run_id: str
-    estimator: object  # anything with predict_proba over INPUTS

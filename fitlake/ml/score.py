@@ -9,7 +9,7 @@ from fitlake import io
 from fitlake.catalog import Lakehouse
 from fitlake.errors import NoChampionModel
 from fitlake.ml import tracking
-from fitlake.ml.churn_model import ScoringModel
+from fitlake.ml.features import ScoringModel
 from gold import churn_predictions
 
 

@@ -9,50 +9,37 @@ MLFLOW_REGISTRY_URI) override both.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import mlflow
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
+from fitlake.ml.store import SET_BY_US, local_db, users_tracking_uri
 from fitlake.settings import Settings
 
 MODEL = "fitlake_churn"
 CHAMPION = "champion"
 
 
-def _local_store(settings: Settings) -> Path:
-    return settings.home / "mlflow"
-
-
-# mlflow.set_tracking_uri also sets MLFLOW_TRACKING_URI in the environment: a value found there that FitLake
-# put there is one lakehouse's store, not the user's choice, and must not follow into the next lakehouse.
-_SET_BY_US: set[str] = set()
-
-
-def _users_tracking_uri() -> str | None:
-    uri = os.environ.get("MLFLOW_TRACKING_URI")
-    return None if uri in _SET_BY_US else uri
-
-
 def configure(settings: Settings) -> str:
     """Point MLflow at this lakehouse's tracking store and registry; returns the tracking URI."""
     # MLflow reports usage to its maintainers unless told not to; FitLake does not opt users in for them.
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
-    uri = _users_tracking_uri()
+    uri = users_tracking_uri()
     if not uri:
-        if settings.engine == "databricks":
+        db = local_db(settings)
+        if db is None:
             uri = "databricks"
         else:
-            _local_store(settings).mkdir(parents=True, exist_ok=True)
-            uri = f"sqlite:///{_local_store(settings) / 'mlflow.db'}"
-        _SET_BY_US.add(uri)
+            db.parent.mkdir(parents=True, exist_ok=True)
+            uri = f"sqlite:///{db}"
+        SET_BY_US.add(uri)
     mlflow.set_tracking_uri(uri)
     registry = os.environ.get("MLFLOW_REGISTRY_URI")
-    if not registry or registry in _SET_BY_US:
+    if not registry or registry in SET_BY_US:
         registry = "databricks-uc" if uri == "databricks" else uri
-        _SET_BY_US.add(registry)
+        SET_BY_US.add(registry)
     mlflow.set_registry_uri(registry)
     return uri
 
@@ -65,8 +52,9 @@ def experiment(settings: Settings, name: str) -> str:
     found = client.get_experiment_by_name(path)
     if found is not None:
         return found.experiment_id
-    local = mlflow.get_tracking_uri() == f"sqlite:///{_local_store(settings) / 'mlflow.db'}"
-    artifacts = (_local_store(settings) / "artifacts").as_uri() if local else None
+    db = local_db(settings)
+    local = db is not None and mlflow.get_tracking_uri() == f"sqlite:///{db}"
+    artifacts = (db.parent / "artifacts").as_uri() if local else None
     return client.create_experiment(path, artifact_location=artifacts)
 
 

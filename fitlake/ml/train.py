@@ -24,7 +24,7 @@ from mlflow.tracking import MlflowClient
 from threadpoolctl import threadpool_limits
 
 from fitlake.catalog import Lakehouse
-from fitlake.ml import churn_model, figures, tracking
+from fitlake.ml import churn_model, features, figures, tracking
 from fitlake.ml.oracle import true_churn_probability
 from gold.churn_training import LABEL_DAYS
 
@@ -48,7 +48,7 @@ class TrainingResult:
     chosen: str
     champion_version: str
     champion_moved: bool
-    split: churn_model.Split
+    split: features.Split
     oracle_test_auc: float | None
     candidates: dict[str, Candidate] = field(default_factory=dict)
 
@@ -77,8 +77,8 @@ def _fit_candidate(
     with mlflow.start_run(experiment_id=mlflow.active_run().info.experiment_id, run_name=name, nested=True) as run:
         pipeline.fit(x_train, y_train)
         model = churn_model.calibrate(pipeline, x_val, y_val)
-        validation = churn_model.metrics(y_val, churn_model.churn_probability(model, x_val))
-        p_test = churn_model.churn_probability(model, x_test)
+        validation = churn_model.metrics(y_val, features.churn_probability(model, x_val))
+        p_test = features.churn_probability(model, x_test)
         test = churn_model.metrics(y_test, p_test)
         mlflow.log_params(_params(pipeline))
         mlflow.log_metrics({f"validation_{k}": v for k, v in validation.items()})
@@ -124,7 +124,7 @@ def _champion_validation_auc(
         return None
     try:
         model = mlflow.sklearn.load_model(f"models:/{name}@{tracking.CHAMPION}")
-        p = churn_model.churn_probability(model, x_val)
+        p = features.churn_probability(model, x_val)
     except (MlflowException, KeyError, ValueError) as e:
         say(f"  the champion, version {current.version}, cannot be loaded or score these inputs: {e}")
         return str(current.version), float("-inf")
@@ -142,9 +142,9 @@ def _train_churn(lh: Lakehouse, say: Callable[[str], None]) -> TrainingResult:
     tracking.configure(lh.settings)
     name = tracking.registered_model(lh.settings)
     training = lh.read("gold.churn_training").toPandas()
-    split = churn_model.temporal_split(list(training["as_of_date"]))
+    split = features.temporal_split(list(training["as_of_date"]))
     frames = {part: split.of(training, part) for part in ("train", "validation", "test")}
-    parts = {p: (churn_model.model_inputs(f), churn_model.labels(f)) for p, f in frames.items()}
+    parts = {p: (features.model_inputs(f), churn_model.labels(f)) for p, f in frames.items()}
     truth = true_churn_probability(lh)
     oracle = None if truth is None else frames["test"]["member_key"].map(truth).to_numpy(dtype=float)
     if oracle is not None and np.isnan(oracle).any():

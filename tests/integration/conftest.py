@@ -23,8 +23,9 @@ SUMMARY = re.compile(r"summary: (\d+) steps ok, 0 failed")
 
 
 def cli_env(**extra: str) -> dict[str, str]:
-    """The caller's environment without FitLake or Spark settings that would change what is tested."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FITLAKE_", "SPARK_", "PYSPARK_"))}
+    """The caller's environment without FitLake, Spark or MLflow settings that would change what is tested
+    (mlflow.set_tracking_uri, called by in-process tests, sets MLFLOW_TRACKING_URI for every child process)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FITLAKE_", "SPARK_", "PYSPARK_", "MLFLOW_"))}
     return {**env, **extra}
 
 

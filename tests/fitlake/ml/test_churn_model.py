@@ -5,13 +5,13 @@ import pandas as pd
 import pytest
 
 from fitlake.errors import NotEnoughHistory
-from fitlake.ml import churn_model
+from fitlake.ml import churn_model, features
 from gold.churn_training import LABEL
 
 MONTHS = [date(2025, m, 1) for m in range(1, 11)]
 
 
-def features(n: int = 4) -> pd.DataFrame:
+def feature_rows(n: int = 4) -> pd.DataFrame:
     as_of = date(2025, 5, 1)
     return pd.DataFrame(
         {
@@ -38,17 +38,17 @@ def features(n: int = 4) -> pd.DataFrame:
 
 
 def test_a_member_who_has_not_come_in_yet_has_stayed_away_since_joining():
-    inputs = churn_model.model_inputs(features())
-    assert list(inputs.columns) == churn_model.INPUTS
+    inputs = features.model_inputs(feature_rows())
+    assert list(inputs.columns) == features.INPUTS
     assert inputs["days_since_last_visit"].tolist() == [2, 20, 40, 30]
     assert inputs["days_since_last_activity"].tolist() == [1, 20, 7, 35]  # no activity at all: the tenure
     assert inputs["is_frozen"].tolist() == [0, 0, 1, 0]
 
 
 def test_the_label_and_its_window_are_never_model_inputs():
-    assert LABEL not in churn_model.INPUTS and "label_window_end" not in churn_model.INPUTS
-    labelled = features().assign(**{LABEL: [True, False, True, False], "label_window_end": date(2025, 5, 31)})
-    pd.testing.assert_frame_equal(churn_model.model_inputs(labelled), churn_model.model_inputs(features()))
+    assert LABEL not in features.INPUTS and "label_window_end" not in features.INPUTS
+    labelled = feature_rows().assign(**{LABEL: [True, False, True, False], "label_window_end": date(2025, 5, 31)})
+    pd.testing.assert_frame_equal(features.model_inputs(labelled), features.model_inputs(feature_rows()))
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def test_the_label_and_its_window_are_never_model_inputs():
 )
 def test_the_split_keeps_the_latest_months_for_test_and_the_ones_before_for_validation(n, train, validation, test):
     months = MONTHS[:n]
-    split = churn_model.temporal_split(list(reversed(months)) * 3)  # one date per row, any order
+    split = features.temporal_split(list(reversed(months)) * 3)  # one date per row, any order
     assert (len(split.train), len(split.validation), len(split.test)) == (train, validation, test)
     assert split.train + split.validation + split.test == months
     assert max(split.train) < min(split.validation) and max(split.validation) < min(split.test)
@@ -65,7 +65,7 @@ def test_the_split_keeps_the_latest_months_for_test_and_the_ones_before_for_vali
 
 def test_two_labelled_months_are_not_enough_and_the_error_says_what_is_needed():
     with pytest.raises(NotEnoughHistory, match=r"needs 3 labelled monthly snapshots.*has 2"):
-        churn_model.temporal_split(MONTHS[:2])
+        features.temporal_split(MONTHS[:2])
 
 
 def test_top_decile_lift_is_the_churn_rate_of_the_riskiest_tenth_over_the_churn_rate():
@@ -87,7 +87,7 @@ def synthetic_training(seed: int, months: list[date], members: int = 150) -> pd.
         away = rng.random(members) < 0.15
         visits = np.where(away, rng.poisson(0.5, members), rng.poisson(6, members))
         churned = rng.random(members) < np.where(away, 0.5, 0.03)
-        f = features(1).loc[[0] * members].reset_index(drop=True)
+        f = feature_rows(1).loc[[0] * members].reset_index(drop=True)
         f["as_of_date"] = as_of
         f["visits_30d"], f["visits_90d"] = visits, visits * 3
         f["days_since_last_visit"] = np.where(away, rng.integers(20, 60, members), rng.integers(0, 7, members))
@@ -98,15 +98,15 @@ def synthetic_training(seed: int, months: list[date], members: int = 150) -> pd.
 
 def test_both_candidates_learn_a_planted_signal_and_give_calibrated_probabilities():
     training = synthetic_training(1, MONTHS[:5])
-    split = churn_model.temporal_split(list(training["as_of_date"]))
+    split = features.temporal_split(list(training["as_of_date"]))
     part = {p: split.of(training, p) for p in ("train", "validation", "test")}
-    x = {p: churn_model.model_inputs(f) for p, f in part.items()}
+    x = {p: features.model_inputs(f) for p, f in part.items()}
     y = {p: churn_model.labels(f) for p, f in part.items()}
     for name, pipeline in churn_model.candidates().items():
         model = churn_model.calibrate(pipeline.fit(x["train"], y["train"]), x["validation"], y["validation"])
-        m = churn_model.metrics(y["test"], churn_model.churn_probability(model, x["test"]))
+        m = churn_model.metrics(y["test"], features.churn_probability(model, x["test"]))
         assert m["auc"] > 0.8, name
         assert m["top_decile_lift"] > 2.5, name
         # Calibrated: the mean probability is near the churn rate, not the 50% balanced weights would give.
-        mean_p = churn_model.churn_probability(model, x["test"]).mean()
+        mean_p = features.churn_probability(model, x["test"]).mean()
         assert abs(mean_p - m["churn_rate"]) < 0.05, name

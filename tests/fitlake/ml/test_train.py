@@ -11,7 +11,7 @@ from mlflow.tracking import MlflowClient
 from sklearn.dummy import DummyClassifier
 
 from fitlake import io
-from fitlake.ml import churn_model, tracking
+from fitlake.ml import churn_model, features, tracking
 from fitlake.runlog import RunLog
 from fitlake.tasks import TaskContext, score_churn, train_churn
 from gold import churn_predictions, churn_training, member_churn_features
@@ -73,7 +73,7 @@ def test_training_logs_each_candidate_registers_the_best_and_moves_the_champion_
         assert ({"feature_importance.png", "feature_importance.json"} <= files) == (name == chosen), name
     version = client.get_model_version(tracking.MODEL, "1")
     model = mlflow.models.get_model_info(f"models:/{tracking.MODEL}/1")
-    assert model.signature.inputs.input_names() == churn_model.INPUTS
+    assert model.signature.inputs.input_names() == features.INPUTS
     assert model.saved_input_example_info is not None
     assert version.tags["candidate"] == chosen
     assert version.run_id == model.run_id == runs[chosen].info.run_id
@@ -85,7 +85,7 @@ def test_training_logs_each_candidate_registers_the_best_and_moves_the_champion_
 
     # A champion that knows nothing (one probability for all) is beaten by the next training.
     training = synthetic_training(1, MONTHS[:5])
-    x, y = churn_model.model_inputs(training), churn_model.labels(training)
+    x, y = features.model_inputs(training), churn_model.labels(training)
     with mlflow.start_run(experiment_id=experiment.experiment_id, run_name="constant"):
         info = mlflow.sklearn.log_model(DummyClassifier(strategy="prior").fit(x, y), name="model")
     weak = mlflow.register_model(info.model_uri, tracking.MODEL).version
