@@ -15,8 +15,8 @@ from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from fitlake.contracts import DOUBLE, INT, STRING, Column, TableContract, between
-from fitlake.ml.churn_model import INPUTS as MODEL_INPUTS
-from fitlake.ml.churn_model import ScoringModel, churn_probability, model_inputs
+from fitlake.ml.features import INPUTS as MODEL_INPUTS
+from fitlake.ml.features import ScoringModel, churn_probability, model_inputs
 from gold import member_churn_features
 
 INPUTS = ("gold.member_churn_features",)
