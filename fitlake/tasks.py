@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fitlake import dq_results, history, io, quality, reconciliation, registry
 from fitlake.catalog import Lakehouse
@@ -20,6 +21,9 @@ from fitlake.ingest import ingest
 from fitlake.registry import TableModule, in_build_order, table_modules
 from fitlake.runlog import RunLog, Step
 from fitlake.steps import run_steps, step_workers
+
+if TYPE_CHECKING:
+    from fitlake.ml.features import ScoringModel
 
 
 @dataclass
@@ -206,37 +210,39 @@ def score_churn(ctx: TaskContext) -> None:
     Before the first weekly training there is no champion: it is trained here, once the data spans the
     three labelled months that needs; until then the step says why there is nothing to score, and passes.
     """
-    from fitlake.ml import store
-    from fitlake.ml.features import temporal_split
+    from fitlake.ml.score import score_churn as score
 
     with ctx.log.step("score_churn", "gold.churn_predictions") as step:
         step.rows_in = ctx.lh.read("gold.member_churn_features").filter("is_current").count()
-        if store.holds_no_model(ctx.lh.settings):  # a quick answer on young data, before MLflow loads
-            try:
-                temporal_split(
-                    [r.as_of_date for r in ctx.lh.read("gold.churn_training").select("as_of_date").distinct().collect()]
-                )
-            except NotEnoughHistory as e:
-                step.progress(f"nothing scored: {e}")
-                step.rows_out = 0
-                return
-        from fitlake.ml.score import load_champion
-        from fitlake.ml.score import score_churn as score
-        from fitlake.ml.train import train_churn as train
-
         try:
-            model = load_champion(ctx.lh)
-        except NoChampionModel:
-            step.progress("no champion churn model yet: training the first one")
-            try:
-                train(ctx.lh, step.progress)
-            except NotEnoughHistory as e:
-                step.progress(f"nothing scored: {e}")
-                step.rows_out = 0
-                return
-            model = load_champion(ctx.lh)
+            model = _champion_or_first(ctx, step)
+        except NotEnoughHistory as e:
+            step.progress(f"nothing scored: {e}")
+            step.rows_out = 0
+            return
         step.rows_out = score(ctx.lh, model)
         step.progress(f"{step.rows_out:,} members scored with {model.name} version {model.version}")
+
+
+def _champion_or_first(ctx: TaskContext, step: Step) -> ScoringModel:
+    """The champion churn model; before there is one, the first, trained now. NotEnoughHistory while the data
+    is too young, answered without loading MLflow (over a second) when this lakehouse has no store yet."""
+    from fitlake.ml import store
+    from fitlake.ml.features import temporal_split
+
+    if store.holds_no_model(ctx.lh.settings):
+        temporal_split(
+            [r.as_of_date for r in ctx.lh.read("gold.churn_training").select("as_of_date").distinct().collect()]
+        )
+    from fitlake.ml.score import load_champion
+    from fitlake.ml.train import train_churn as train
+
+    try:
+        return load_champion(ctx.lh)
+    except NoChampionModel:
+        step.progress("no champion churn model yet: training the first one")
+        train(ctx.lh, step.progress)
+        return load_champion(ctx.lh)
 
 
 def _logged_together(task: Callable[[TaskContext], None]) -> Callable[[TaskContext], None]:
