@@ -38,8 +38,7 @@ def evaluate_recommendations(lh: Lakehouse, say: Callable[[str], None] = print) 
         )
         return {}
     scores = recs.evaluate(attendance, cutoff, recs.K)
-    tracking.configure(lh.settings)
-    with mlflow.start_run(experiment_id=tracking.experiment(lh.settings, RECOMMENDATIONS_EXPERIMENT)) as run:
+    with tracking.start_run(lh.settings, RECOMMENDATIONS_EXPERIMENT) as run:
         mlflow.log_params({"k": recs.K, "holdout_days": recs.HOLDOUT_DAYS, "cutoff": str(cutoff)})
         mlflow.log_metrics({k: v for k, v in scores.items() if k != "k" and not math.isnan(v)})
     if scores["members_evaluated"]:
@@ -60,8 +59,7 @@ def backtest_forecast(lh: Lakehouse, say: Callable[[str], None] = print) -> dict
     except ValueError as e:
         say(f"  supplement forecast: no backtest yet: {e}")
         return {}
-    tracking.configure(lh.settings)
-    with mlflow.start_run(experiment_id=tracking.experiment(lh.settings, FORECAST_EXPERIMENT)) as run:
+    with tracking.start_run(lh.settings, FORECAST_EXPERIMENT) as run:
         mlflow.log_params({"horizon_weeks": scores["horizon"], "origins": scores["folds"], "weeks": len(weekly)})
         mlflow.log_metrics({k: v for k, v in scores.items() if k.startswith("mape_") or k == "forecasts_scored"})
     mapes = ", ".join(f"{k.removeprefix('mape_')} {v:.1f}%" for k, v in scores.items() if k.startswith("mape_"))

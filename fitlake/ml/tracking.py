@@ -58,6 +58,12 @@ def experiment(settings: Settings, name: str) -> str:
     return client.create_experiment(path, artifact_location=artifacts)
 
 
+def start_run(settings: Settings, experiment_name: str, **kwargs) -> mlflow.ActiveRun:
+    """An MLflow run in this lakehouse's experiment `experiment_name` (the store configured first)."""
+    configure(settings)
+    return mlflow.start_run(experiment_id=experiment(settings, experiment_name), **kwargs)
+
+
 def registered_model(settings: Settings) -> str:
     """Unity Catalog names a model within a schema: the Gold one, beside the predictions."""
     if mlflow.get_registry_uri() == "databricks-uc":

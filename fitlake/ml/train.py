@@ -157,7 +157,7 @@ def _train_churn(lh: Lakehouse, say: Callable[[str], None]) -> TrainingResult:
         f"  training set: {len(training):,} rows; train {_months(split.train)}, "
         f"validation {_months(split.validation)}, test {_months(split.test)}"
     )
-    with mlflow.start_run(experiment_id=tracking.experiment(lh.settings, EXPERIMENT), run_name="churn") as parent:
+    with tracking.start_run(lh.settings, EXPERIMENT, run_name="churn") as parent:
         mlflow.log_params(
             {
                 "label_days": LABEL_DAYS,

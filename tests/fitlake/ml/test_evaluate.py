@@ -4,7 +4,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import mlflow
-import pytest
 from mlflow.tracking import MlflowClient
 
 from fitlake import io
@@ -76,9 +75,3 @@ def test_the_forecast_backtest_is_logged_and_a_short_history_says_how_short(lake
     assert "no backtest yet: a backtest of 12 origins forecasting 4 weeks needs at least 19 weeks" in (
         capsys.readouterr().out
     )
-
-
-@pytest.fixture(autouse=True)
-def _no_tracking_server(monkeypatch):
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)

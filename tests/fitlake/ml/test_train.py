@@ -6,7 +6,6 @@ from decimal import Decimal
 import mlflow
 import mlflow.sklearn
 import pandas as pd
-import pytest
 from mlflow.tracking import MlflowClient
 from sklearn.dummy import DummyClassifier
 
@@ -121,9 +120,3 @@ def test_with_too_little_history_scoring_says_why_and_writes_nothing(lakehouse, 
     score_churn(_context(lakehouse))
     assert "nothing scored: a churn model needs 3 labelled monthly snapshots" in capsys.readouterr().out
     assert not lakehouse.exists(churn_predictions.CONTRACT)
-
-
-@pytest.fixture(autouse=True)
-def _no_tracking_server(monkeypatch):
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)
