@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime
 import pandas as pd
 from chispa import assert_approx_df_equality, assert_df_equality
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 from fitlake.contracts import TableContract
-from fitlake.privacy import Secrets, encrypter
+from fitlake.privacy import Secrets, decrypt, encrypter
 
 INGESTED_AT = datetime(2025, 1, 2, 6, 0, tzinfo=UTC)
 # Fixed secrets, so a test can spell out the pseudonym it expects.
@@ -87,3 +88,18 @@ def assert_close_rows(actual: DataFrame, expected: DataFrame, precision: float =
         return df.select([df[c].alias(c, metadata={}) for c in df.columns])
 
     assert_approx_df_equality(plain(actual), plain(expected), precision, ignore_nullable=True, ignore_row_order=True)
+
+
+def opened(sealed: DataFrame, columns: list[str]) -> DataFrame:
+    """`sealed` with each encrypted column of `columns` decrypted under the test SECRETS, beside
+    `<column>_shows_clear`: whether the stored ciphertext contains its clear text.
+
+    A ciphertext differs every time it is computed (a fresh IV), so tests collect this rather than ciphertexts:
+    the JVM parity check compares everything a test collects (tests/jvm_parity.py).
+    """
+    clear = {c: decrypt(c, SECRETS.pii_key) for c in columns}
+    return sealed.select(
+        *[c for c in sealed.columns if c not in clear],
+        *[value.alias(c) for c, value in clear.items()],
+        *[F.col(c).contains(value).alias(f"{c}_shows_clear") for c, value in clear.items()],
+    )

@@ -1,18 +1,16 @@
-"""One Sail session and one JVM Spark session per test run.
+"""One Sail session per test run, and the JVM parity check of every module of pure-transformation tests.
 
-Pure transformations run on both (the `spark` fixture), so nothing Sail-only sneaks in; I/O runs on
-Sail, the embedded engine, over a temporary lakehouse folder per test. Both sessions speak Spark
-Connect: a classic JVM session in the same process would turn every F.col() into a classic Column.
+Pure transformations take the `spark` fixture: they run on Sail, and every query they run is replayed on classic
+JVM Spark and compared at the end of the session, one parity check per test module (tests/jvm_parity.py), so
+nothing Sail-only sneaks in. I/O runs on Sail, the embedded engine, over a temporary lakehouse folder per test.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,49 +20,20 @@ from fitlake import engine
 from fitlake.catalog import Lakehouse
 from fitlake.contracts import LAYERS
 from fitlake.settings import Settings
+from tests.jvm_parity import JvmParity, JvmParityItem
 
 # Python turns naive datetimes into instants with the process time zone; pin it like the sessions'.
 os.environ["TZ"] = "UTC"
 time.tzset()
 
-
-@dataclass
-class Engines:
-    jvm: SparkSession
-    sail: engine.EngineHandle
+PARITY = pytest.StashKey[JvmParity]()
 
 
 @pytest.fixture(scope="session")
-def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engines]:
-    """Both sessions, made and stopped in the one order that works in a single process.
-
-    PySpark's remote("local[...]") hands back any Connect session that already exists, so the JVM
-    session is made first; and stopping any Connect session while a local JVM server runs stops that
-    server too, so the JVM session is stopped first.
-    """
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    jvm = (
-        SparkSession.builder.remote("local[2]")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.ui.enabled", "false")
-        .getOrCreate()
-    )
-    sail = engine.start(Settings(home=tmp_path_factory.mktemp("sail")))
-    yield Engines(jvm, sail)
-    jvm.stop()
-    sail.stop()
-
-
-@pytest.fixture(scope="session")
-def jvm(engines: Engines) -> SparkSession:
-    return engines.jvm
-
-
-@pytest.fixture(scope="session")
-def sail_engine(engines: Engines) -> engine.EngineHandle:
-    return engines.sail
+def sail_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[engine.EngineHandle]:
+    handle = engine.start(Settings(home=tmp_path_factory.mktemp("sail")))
+    yield handle
+    handle.stop()
 
 
 @pytest.fixture(scope="session")
@@ -72,10 +41,33 @@ def sail(sail_engine: engine.EngineHandle) -> SparkSession:
     return sail_engine.spark
 
 
-@pytest.fixture(params=["sail", "jvm"])
-def spark(request: pytest.FixtureRequest) -> SparkSession:
-    """The session for pure transformations: every such test runs once on each engine."""
-    return request.getfixturevalue(request.param)
+@pytest.fixture(scope="session")
+def jvm_parity(sail: SparkSession, tmp_path_factory: pytest.TempPathFactory, pytestconfig) -> Iterator[JvmParity]:
+    parity = JvmParity(sail.client, tmp_path_factory.mktemp("jvm"))
+    pytestconfig.stash[PARITY] = parity
+    yield parity
+    parity.stop()
+
+
+@pytest.fixture
+def spark(sail: SparkSession, jvm_parity: JvmParity, request: pytest.FixtureRequest) -> Iterator[SparkSession]:
+    """The session for pure transformations: Sail, with every query recorded for the module's JVM parity check."""
+    with jvm_parity.recording(request.node.getparent(pytest.Module).nodeid, request.node.nodeid):
+        yield sail
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected, so only modules with selected tests get one
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Add one JVM parity check per module whose tests take `spark`, after every other test: by then the
+    background replay of the module's queries on the JVM is done or nearly."""
+    modules = {item.getparent(pytest.Module): None for item in items if "spark" in getattr(item, "fixturenames", ())}
+
+    def parity() -> JvmParity:
+        if PARITY not in config.stash:
+            pytest.fail("no test of this module ran on the `spark` fixture, so there is nothing to compare")
+        return config.stash[PARITY]
+
+    items += [JvmParityItem.from_parent(m, name="jvm_parity", check=parity) for m in modules]
 
 
 @contextmanager
