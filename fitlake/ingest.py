@@ -16,8 +16,8 @@ from types import ModuleType
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from bronze._raw import to_bronze
 from fitlake import io
+from fitlake.bronze_rows import to_bronze
 from fitlake.catalog import Lakehouse
 from fitlake.contracts import TableContract
 from fitlake.landing import partitions_for, read_lines
