@@ -120,10 +120,25 @@ def _contracts(packages: tuple[str, ...]) -> dict[str, TableContract]:
     return found
 
 
+def _layers_and_subpackages() -> tuple[str, ...]:
+    return tuple(p for layer in LAYER_PACKAGES for p in (layer, *subpackages(layer)))
+
+
 @cache
 def contracts() -> dict[str, TableContract]:
     """Every declared table: layer and subpackage tables, their quarantine tables, and the ops tables."""
-    return _contracts(tuple(p for layer in LAYER_PACKAGES for p in (layer, *subpackages(layer))))
+    return _contracts(_layers_and_subpackages())
+
+
+@cache
+def table_module(name: str) -> TableModule:
+    """The module of the layer (or subpackage) table `name`: how code that a layer imports, fitlake.ml, builds
+    one of its tables without importing the layer back."""
+    for package in _layers_and_subpackages():
+        for m in table_modules(package):
+            if m.name == name:
+                return m
+    raise KeyError(f"no table module declares {name}")
 
 
 @cache
