@@ -71,19 +71,21 @@ def _as_step(ctx: TaskContext, task: str, table: str, work: Callable[[Step], Non
     return run
 
 
-def _build_layer(
-    ctx: TaskContext, task: str, layer: str, build: Callable[[TaskContext, TableModule, Step], None]
+def build_layer(
+    ctx: TaskContext, task: str, package: str, build: Callable[[TaskContext, TableModule, Step], None]
 ) -> None:
-    modules = in_build_order(layer)
+    """Build every table of `package` (a layer, or a layer's subpackage such as `silver.stedi`) with `build`,
+    each a run-log step of `task`, side by side where no table reads another (fitlake.steps)."""
+    modules = in_build_order(package)
     steps = {m.name: _as_step(ctx, task, m.name, lambda step, m=m: build(ctx, m, step)) for m in modules}
     run_steps(steps, {m.name: set(m.inputs) for m in modules}, step_workers())
 
 
 def build_silver(ctx: TaskContext) -> None:
-    _build_layer(ctx, "build_silver", "silver", _build_conformed)
+    build_layer(ctx, "build_silver", "silver", build_conformed)
 
 
-def _build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
+def build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
     """Rebuild a Silver table and its quarantine from Bronze; prove per batch that no row was lost or invented."""
     if m.history is not None:
         _build_history(ctx, m, step)
@@ -115,10 +117,10 @@ def _build_history(ctx: TaskContext, m: TableModule, step: Step) -> None:
 
 
 def build_gold(ctx: TaskContext) -> None:
-    _build_layer(ctx, "build_gold", "gold", _build_aggregate)
+    build_layer(ctx, "build_gold", "gold", build_aggregate)
 
 
-def _build_aggregate(ctx: TaskContext, m: TableModule, step: Step) -> None:
+def build_aggregate(ctx: TaskContext, m: TableModule, step: Step) -> None:
     """Rebuild a Gold table from its inputs; a broken expectation fails the step, nothing is written."""
     inputs = [ctx.lh.read(name) for name in m.inputs]
     step.rows_in = sum(df.count() for df in inputs)
