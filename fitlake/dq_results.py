@@ -11,8 +11,8 @@ from dataclasses import astuple, dataclass
 from datetime import datetime
 
 from fitlake import io
-from fitlake.catalog import Lakehouse
 from fitlake.contracts import Level
+from fitlake.lakehouse import Lakehouse
 from ops.dq_results import CONTRACT
 
 

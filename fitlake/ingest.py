@@ -18,8 +18,8 @@ from pyspark.sql import functions as F
 
 from fitlake import io
 from fitlake.bronze_rows import to_bronze
-from fitlake.catalog import Lakehouse
 from fitlake.contracts import TableContract
+from fitlake.lakehouse import Lakehouse
 from fitlake.landing import partitions_for, read_lines
 from fitlake.runlog import Step
 from ops.ingested_files import CONTRACT as LEDGER

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from deltalake import DeltaTable
 
-from fitlake.catalog import delta_tables_on_disk
 from fitlake.errors import UsageError
+from fitlake.lakehouse import delta_tables_on_disk
 from fitlake.settings import Settings
 
 

@@ -14,9 +14,9 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake import io
-from fitlake.catalog import Lakehouse
 from fitlake.contracts import TableContract
 from fitlake.errors import ReconciliationError
+from fitlake.lakehouse import Lakehouse
 from fitlake.quality import outcome_counts, quarantine_contract
 from ops.reconciliation import CONTRACT
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from fitlake import io
-from fitlake.catalog import Lakehouse
+from fitlake.lakehouse import Lakehouse
 from ops.run_log import CONTRACT
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fitlake.catalog import Lakehouse
 from fitlake.errors import LandingEmpty
 from fitlake.ingest import ingest
+from fitlake.lakehouse import Lakehouse
 from fitlake.registry import in_build_order, table_modules
 
 # The daily pipeline's own builders, so STEDI's trusted and curated tables get the same checks.

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fitlake import dq_results, history, io, quality, reconciliation, registry
-from fitlake.catalog import Lakehouse
 from fitlake.contracts import TableContract
 from fitlake.errors import ContractViolation, LandingEmpty, NoChampionModel, NotEnoughHistory
 from fitlake.ingest import ingest
+from fitlake.lakehouse import Lakehouse
 from fitlake.registry import TableModule, in_build_order, table_modules
 from fitlake.runlog import RunLog, Step
 from fitlake.steps import run_steps, step_workers

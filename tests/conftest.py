@@ -19,8 +19,8 @@ import pytest
 from pyspark.sql import SparkSession
 
 from fitlake import engine
-from fitlake.catalog import Lakehouse
 from fitlake.contracts import LAYERS
+from fitlake.lakehouse import Lakehouse
 from fitlake.settings import Settings
 
 # Python turns naive datetimes into instants with the process time zone; pin it like the sessions'.

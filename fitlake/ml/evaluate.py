@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import mlflow
 
-from fitlake.catalog import Lakehouse
+from fitlake.lakehouse import Lakehouse
 from fitlake.ml import forecast, recommender, tracking
 
 RECOMMENDATIONS_EXPERIMENT = "fitlake_class_recommendations"

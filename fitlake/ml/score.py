@@ -6,8 +6,8 @@ import mlflow
 import mlflow.sklearn
 
 from fitlake import io, registry
-from fitlake.catalog import Lakehouse
 from fitlake.errors import NoChampionModel
+from fitlake.lakehouse import Lakehouse
 from fitlake.ml import tracking
 from fitlake.ml.features import ScoringModel
 

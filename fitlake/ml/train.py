@@ -23,7 +23,7 @@ from mlflow.models import infer_signature
 from mlflow.tracking import MlflowClient
 from threadpoolctl import threadpool_limits
 
-from fitlake.catalog import Lakehouse
+from fitlake.lakehouse import Lakehouse
 from fitlake.ml import churn_model, features, figures, tracking
 from fitlake.ml.oracle import true_churn_probability
 
