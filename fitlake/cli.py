@@ -355,7 +355,7 @@ def tables(
     fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
 ) -> None:
     """List the catalog's tables: rows, Delta version and last write (read with delta-rs)."""
-    from fitlake.maintenance import list_tables
+    from fitlake.delta_log import list_tables
 
     settings: Settings = ctx.obj
     found = list_tables(settings)
@@ -380,9 +380,8 @@ def history(
     limit: Annotated[int, typer.Option(min=1, help="Newest commits to show")] = 20,
 ) -> None:
     """Show a table's Delta commits, newest first (read with delta-rs)."""
-    from fitlake.maintenance import history as table_history
+    from fitlake.delta_log import commits
 
-    commits = table_history(ctx.obj, table, limit)
     _print_table(
         ["version", "timestamp", "operation", "parameters", "metrics"],
         [
@@ -393,7 +392,7 @@ def history(
                 json.dumps(c["parameters"]),
                 json.dumps(c["metrics"]),
             ]
-            for c in commits
+            for c in commits(ctx.obj, table, limit)
         ],
     )
 
