@@ -70,7 +70,7 @@ class TableModule:
 
     @property
     def history(self) -> Any:
-        """The module's `HISTORY` (a fitlake.history.ScdType2) when the table keeps versions, else None."""
+        """The module's `HISTORY` (a fitlake.scd2.ScdType2) when the table keeps versions, else None."""
         return getattr(self.module, "HISTORY", None)
 
 

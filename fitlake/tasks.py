@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fitlake import dq_results, history, io, quality, reconciliation, registry
+from fitlake import dq_results, io, quality, reconciliation, registry, scd2
 from fitlake.contracts import TableContract
 from fitlake.errors import ContractViolation, LandingEmpty, NoChampionModel, NotEnoughHistory
 from fitlake.ingest import ingest
@@ -88,7 +88,7 @@ def build_silver(ctx: TaskContext) -> None:
 def build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
     """Rebuild a Silver table and its quarantine from Bronze; prove per batch that no row was lost or invented."""
     if m.history is not None:
-        _build_history(ctx, m, step)
+        _build_versions(ctx, m, step)
         return
     inputs = [ctx.lh.read(name) for name in m.inputs]
     transformed = m.transform(*inputs, **({"secrets": ctx.lh.secrets} if m.needs_secrets else {}))
@@ -105,13 +105,13 @@ def build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
     step.rows_withheld = sum(b.withheld for b in batches)
 
 
-def _build_history(ctx: TaskContext, m: TableModule, step: Step) -> None:
+def _build_versions(ctx: TaskContext, m: TableModule, step: Step) -> None:
     """Add the new versions of a versioned (SCD2) table with a MERGE; its rows are accounted for by the
     table whose states it versions, so it has no quarantine or reconciliation of its own."""
     inputs = [ctx.lh.read(name) for name in m.inputs]
     changes = m.transform(*inputs, **({"secrets": ctx.lh.secrets} if m.needs_secrets else {}))
     step.rows_in = inputs[0].count()
-    added = history.merge_versions(ctx.lh, m.contract, m.history, changes)
+    added = scd2.merge_versions(ctx.lh, m.contract, m.history, changes)
     step.progress(f"{added:,} new versions")
     step.rows_out = ctx.lh.read(m.contract).count()
 
