@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from fitlake.errors import FitlakeError, StaleDocs, UsageError
+from fitlake.errors import FitlakeError, StaleDocs, UsageError, first_line
 from fitlake.settings import ENGINES, Settings
 
 app = typer.Typer(
@@ -299,7 +299,7 @@ def sql(
                 columns, rows = df.columns, [[_plain(v) for v in r] for r in df.collect()]
             except PySparkException as e:
                 where = f" ({q.name})" if file else ""
-                raise UsageError(f"query{where} failed: {_first_line(e)}") from e
+                raise UsageError(f"query{where} failed: {first_line(e)}") from e
             results[q.name] = (columns, rows)
             if file:
                 typer.echo(f"{q.name}: {len(rows)} rows in {time.perf_counter() - started:.3f} s", err=True)
@@ -311,11 +311,6 @@ def sql(
         for name, (columns, rows) in results.items():
             typer.echo(f"-- {name}")
             _emit(columns, rows, fmt)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _print_table(columns: list[str], rows: list[list[object]]) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from fitlake import io
+from fitlake.errors import first_line
 from fitlake.lakehouse import Lakehouse
 from ops.run_log import CONTRACT
 
@@ -91,7 +92,7 @@ class RunLog:
             step.status = "ok"
         except BaseException as e:
             step.status = "failed"
-            step.error = (str(e).strip().splitlines() or [type(e).__name__])[0][:1000]
+            step.error = first_line(e)[:1000]
             raise
         finally:
             step.seconds = round(time.perf_counter() - started, 3)
