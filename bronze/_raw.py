@@ -1,7 +1,9 @@
 """What every Bronze table shares: declared source fields as text, plus lineage of each line.
 
 A source with personal data declares its PII fields; those fields, the raw line and any undeclared
-fields are stored encrypted (fitlake.privacy), so Bronze keeps every line without holding PII in the clear.
+fields are stored encrypted, so Bronze keeps every line without holding PII in the clear. These are
+declarations: fitlake.bronze_rows turns parsed lines into such rows, encrypting as declared, and fitlake.ingest
+writes them.
 
 A field keeps its exported name as its column name unless Delta refuses it: spaces, commas, semicolons,
 braces, parentheses, newlines, tabs and '=' need column mapping, which not every reader of a Delta table
@@ -13,14 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
-
-from pyspark.sql import Column as SparkColumn
-from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
 
 from fitlake.contracts import BATCH_ID, DATE, LINE_NUMBER, RAW, SOURCE_FILE, STRING, TIMESTAMP, Column, TableContract
-from fitlake.privacy import Secrets, encrypt
 
 LINEAGE = (
     Column("_rescued_data", STRING, "Fields in the file that the contract does not declare, as JSON"),
@@ -89,29 +85,3 @@ def source_fields(contract: TableContract) -> dict[str, str]:
 
 # Lineage that can hold any field of the line, so it is encrypted when the source has personal data.
 ENCRYPTED_LINEAGE = ("_raw", "_rescued_data")
-
-
-def to_bronze(
-    lines: DataFrame, contract: TableContract, batch_id: str, ingested_at: datetime, secrets: Secrets | None = None
-) -> DataFrame:
-    """Spread parsed fields into the contract's columns; keep undeclared fields in `_rescued_data`."""
-    fields = source_fields(contract)
-    undeclared = F.map_filter("_fields", lambda key, _value: ~key.isin(list(fields.values())))
-    protected = set(contract.pii_columns)
-    if protected and secrets is None:
-        raise ValueError(f"{contract.name} holds personal data: to_bronze needs the secrets to encrypt it")
-
-    def stored(column: SparkColumn, name: str) -> SparkColumn:
-        return (encrypt(column, secrets.pii_key) if name in protected else column).alias(name)
-
-    return lines.select(
-        *[stored(F.col("_fields").getItem(field), column) for column, field in fields.items()],
-        stored(F.when(F.size(undeclared) > 0, F.to_json(undeclared)), "_rescued_data"),
-        stored(F.col("_raw"), "_raw"),
-        "_parse_error",
-        "_source_file",
-        "_line_number",
-        F.lit(batch_id).alias("_batch_id"),
-        F.lit(ingested_at).alias("_ingested_at"),
-        F.to_date(F.lit(ingested_at)).alias("_ingest_date"),
-    )

@@ -1,20 +1,18 @@
-"""The `fitlake` command line."""
+"""The `fitlake` command line: the commands (how they print rows is fitlake.output)."""
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
 import time
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from fitlake.errors import FitlakeError, StaleDocs, UsageError
+from fitlake.errors import FitlakeError, StaleDocs, UsageError, first_line
+from fitlake.output import Format, emit, plain, print_table
 from fitlake.settings import ENGINES, Settings
 
 app = typer.Typer(
@@ -42,31 +40,6 @@ def options(
     ] = None,
 ) -> None:
     ctx.obj = Settings.resolve(home, catalog, engine, schema_prefix)
-
-
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
-def _emit(columns: list[str], rows: list[list[object]], fmt: Format) -> None:
-    if fmt is Format.json:
-        typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=1))
-    elif fmt is Format.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-    else:
-        _print_table(columns, rows)
 
 
 class Scale(StrEnum):
@@ -296,39 +269,21 @@ def sql(
             started = time.perf_counter()
             try:
                 df = lh.spark.sql(q.sql)
-                columns, rows = df.columns, [[_plain(v) for v in r] for r in df.collect()]
+                columns, rows = df.columns, [[plain(v) for v in r] for r in df.collect()]
             except PySparkException as e:
                 where = f" ({q.name})" if file else ""
-                raise UsageError(f"query{where} failed: {_first_line(e)}") from e
+                raise UsageError(f"query{where} failed: {first_line(e)}") from e
             results[q.name] = (columns, rows)
             if file:
                 typer.echo(f"{q.name}: {len(rows)} rows in {time.perf_counter() - started:.3f} s", err=True)
     if not file:
-        _emit(*results["query"], fmt)
+        emit(*results["query"], fmt)
     elif fmt is Format.json:
         typer.echo(json.dumps({n: [dict(zip(c, r, strict=True)) for r in rows] for n, (c, rows) in results.items()}))
     else:
         for name, (columns, rows) in results.items():
             typer.echo(f"-- {name}")
-            _emit(columns, rows, fmt)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
-def _print_table(columns: list[str], rows: list[list[object]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(*columns, show_lines=False)
-    for r in rows:
-        # Text, not str: rich would read a value like "[redacted]" as markup and print nothing.
-        table.add_row(*[Text("" if v is None else str(v)) for v in r])
-    Console(width=max(100, 14 * len(columns))).print(table)
-    typer.echo(f"{len(rows)} rows")
+            emit(columns, rows, fmt)
 
 
 @app.command("export-crm")
@@ -355,14 +310,14 @@ def tables(
     fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
 ) -> None:
     """List the catalog's tables: rows, Delta version and last write (read with delta-rs)."""
-    from fitlake.maintenance import list_tables
+    from fitlake.delta_log import list_tables
 
     settings: Settings = ctx.obj
     found = list_tables(settings)
     if not found and fmt is Format.table:
         typer.echo(f"no tables in {settings.tables_root}: run `fitlake run` first")
         return
-    _emit(
+    emit(
         ["table", "rows", "version", "last_write", "operation"],
         [
             [f"{settings.catalog}.{t.name}", t.rows, t.version, t.last_write.isoformat(timespec="seconds"),
@@ -380,10 +335,9 @@ def history(
     limit: Annotated[int, typer.Option(min=1, help="Newest commits to show")] = 20,
 ) -> None:
     """Show a table's Delta commits, newest first (read with delta-rs)."""
-    from fitlake.maintenance import history as table_history
+    from fitlake.delta_log import commits
 
-    commits = table_history(ctx.obj, table, limit)
-    _print_table(
+    print_table(
         ["version", "timestamp", "operation", "parameters", "metrics"],
         [
             [
@@ -393,7 +347,7 @@ def history(
                 json.dumps(c["parameters"]),
                 json.dumps(c["metrics"]),
             ]
-            for c in commits
+            for c in commits(ctx.obj, table, limit)
         ],
     )
 

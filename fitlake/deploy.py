@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from fitlake.bundle import Bundle, Job
-from fitlake.errors import DeployError, UsageError
+from fitlake.errors import DeployError, UsageError, first_line
 
 
 def wheel_name(root: Path) -> str:
@@ -107,7 +107,7 @@ def _workspace_errors(doing: str) -> Iterator[None]:
     try:
         yield
     except DatabricksError as e:
-        raise DeployError(f"{doing}: {(str(e).strip().splitlines() or [type(e).__name__])[0]}") from e
+        raise DeployError(f"{doing}: {first_line(e)}") from e
 
 
 def workspace_client():

@@ -49,9 +49,9 @@ from great_expectations.data_context.types.base import (
 )
 from pyspark.sql import DataFrame
 
-from fitlake.catalog import Lakehouse
 from fitlake.contracts import Expectation, ForeignKey, Level, TableContract, quote, unique_rule
 from fitlake.dq_results import CheckResult
+from fitlake.lakehouse import Lakehouse
 
 DOCS_FOLDER = "dq_docs"
 SITE_NAME = "fitlake"

@@ -1,7 +1,7 @@
-"""`ops.dq_results`: one row per expectation quality_checks ran, per table and run (fitlake.dq runs them).
+"""The outcome of each expectation quality_checks ran, recorded as rows of `ops.dq_results` (fitlake.dq runs them).
 
-Apart from fitlake.dq so that declaring the table, which the registry does at every session start, does
-not import Great Expectations (about two seconds).
+Apart from fitlake.dq so that fitlake.tasks, which every pipeline command imports, does not import Great
+Expectations (about two seconds) before quality_checks runs.
 """
 
 from __future__ import annotations
@@ -11,31 +11,9 @@ from dataclasses import astuple, dataclass
 from datetime import datetime
 
 from fitlake import io
-from fitlake.catalog import Lakehouse
-from fitlake.contracts import BIGINT, BOOLEAN, STRING, TIMESTAMP, Column, Level, TableContract
-
-CONTRACT = TableContract(
-    name="ops.dq_results",
-    comment="One row per data-quality expectation checked by quality_checks: table, rule, level and outcome.",
-    columns=(
-        Column("run_id", STRING, "Pipeline run that checked the table", nullable=False),
-        Column("table_name", STRING, "Table checked, as <schema>.<table>", nullable=False),
-        Column("rule", STRING, "Contract rule, named as in quarantine reasons: not_null(c), unique(k)", nullable=False),
-        Column("level", STRING, "error (a failure stops the run) or warn (recorded)", nullable=False),
-        Column("expectation", STRING, "Great Expectations expectation type that checked the rule", nullable=False),
-        Column("success", BOOLEAN, "The table met the rule", nullable=False),
-        Column("rows_checked", BIGINT, "Rows in the table", nullable=False),
-        Column("failing_rows", BIGINT, "Rows breaking the rule; NULL when the check could not run"),
-        Column(
-            "failing_values",
-            STRING,
-            "Up to 20 failing values of the rule's column, as JSON; NULL for SQL rules and tables with personal data",
-        ),
-        Column("error", STRING, "Why the check could not run"),
-        Column("checked_at", TIMESTAMP, "When the table was validated (UTC)", nullable=False),
-    ),
-    keys=("run_id", "table_name", "rule"),
-)
+from fitlake.contracts import Level
+from fitlake.lakehouse import Lakehouse
+from ops.dq_results import CONTRACT
 
 
 @dataclass(frozen=True)

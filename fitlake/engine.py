@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from pyspark.sql import SparkSession
 
-from fitlake.errors import EngineUnavailable
+from fitlake.errors import EngineUnavailable, first_line
 from fitlake.settings import Settings
 
 
@@ -35,11 +35,6 @@ def start(settings: Settings) -> EngineHandle:
     return starters[settings.engine](settings)
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
 def _start_sail(settings: Settings) -> EngineHandle:
     # Sail reads its configuration from the environment when the server starts. The memory catalog
     # takes the configured name so three-part names resolve exactly as in Unity Catalog.
@@ -49,7 +44,7 @@ def _start_sail(settings: Settings) -> EngineHandle:
     try:
         from pysail.spark import SparkConnectServer
     except ImportError as e:  # the `local` extra; a Databricks cluster does not install it
-        raise EngineUnavailable(f"engine 'sail' needs pysail: pip install 'fitlake[local]' ({_first_line(e)})") from e
+        raise EngineUnavailable(f"engine 'sail' needs pysail: pip install 'fitlake[local]' ({first_line(e)})") from e
     server = SparkConnectServer(ip="127.0.0.1", port=0)
     server.start(background=True)
     _, port = server.listening_address
@@ -92,7 +87,7 @@ def _start_jvm_spark(settings: Settings) -> EngineHandle:
     except Exception as e:
         raise EngineUnavailable(
             "engine 'spark' could not start JVM Spark with Delta; it downloads the Delta jars from "
-            f"Maven Central on first use, which this machine may not reach ({_first_line(e)}). "
+            f"Maven Central on first use, which this machine may not reach ({first_line(e)}). "
             "Use --engine sail instead."
         ) from e
     # Delta's catalog plugin must be Spark's session catalog, so JVM tables live in spark_catalog.
@@ -116,7 +111,7 @@ def _start_databricks(settings: Settings) -> EngineHandle:
         spark = DatabricksSession.builder.getOrCreate()
     except Exception as e:
         raise EngineUnavailable(
-            f"engine 'databricks' could not connect to a workspace: {_first_line(e)}. "
+            f"engine 'databricks' could not connect to a workspace: {first_line(e)}. "
             "Set DATABRICKS_HOST and credentials, or DATABRICKS_CONFIG_PROFILE."
         ) from e
     return EngineHandle(spark, settings.catalog, persistent_catalog=True, stop=spark.stop)

@@ -1,6 +1,12 @@
 """Errors a user can act on. The CLI prints their message on one line and exits with `exit_code`."""
 
 
+def first_line(error: BaseException) -> str:
+    """What a one-line report of any error shows: its message's first line, or its type when it has none."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 class FitlakeError(Exception):
     exit_code = 1
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pyspark.sql import functions as F
 
-from fitlake.catalog import Lakehouse
+from fitlake.lakehouse import Lakehouse
 
 # HubSpot property label -> column of the joined contacts, in file order.
 HUBSPOT_COLUMNS = {

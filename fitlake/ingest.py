@@ -16,29 +16,17 @@ from types import ModuleType
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from bronze._raw import to_bronze
 from fitlake import io
-from fitlake.catalog import Lakehouse
-from fitlake.contracts import BIGINT, STRING, TIMESTAMP, Column, TableContract
+from fitlake.bronze_rows import to_bronze
+from fitlake.contracts import TableContract
+from fitlake.lakehouse import Lakehouse
 from fitlake.landing import partitions_for, read_lines
 from fitlake.runlog import Step
-
-CONTRACT = TableContract(
-    name="ops.ingested_files",
-    comment="Landing files each Bronze table has ingested; a file is ingested once.",
-    columns=(
-        Column("table_name", STRING, "Bronze table, as <schema>.<table>", nullable=False),
-        Column("source_file", STRING, "Landing file, relative to the landing folder", nullable=False),
-        Column("lines", BIGINT, "Data lines the file contributed", nullable=False),
-        Column("batch_id", STRING, "Run that ingested the file", nullable=False),
-        Column("ingested_at", TIMESTAMP, "When the file was ingested (UTC)", nullable=False),
-    ),
-    keys=("table_name", "source_file"),
-)
+from ops.ingested_files import CONTRACT as LEDGER
 
 
 def _ledger(lh: Lakehouse, table: TableContract) -> DataFrame:
-    return lh.read(CONTRACT).filter(F.col("table_name") == table.name)
+    return lh.read(LEDGER).filter(F.col("table_name") == table.name)
 
 
 def _files_in_bronze(lh: Lakehouse, table: TableContract) -> DataFrame:
@@ -58,9 +46,9 @@ def _files_in_bronze(lh: Lakehouse, table: TableContract) -> DataFrame:
 def ledger_unrecorded_files(lh: Lakehouse, table: TableContract) -> int:
     """Write the ledger rows a killed run did not get to write; returns how many files that was."""
     missing = _files_in_bronze(lh, table).join(_ledger(lh, table), "source_file", "left_anti")
-    rows = missing.select(*CONTRACT.column_names).collect()  # a join puts its key column first
+    rows = missing.select(*LEDGER.column_names).collect()  # a join puts its key column first
     if rows:
-        io.write(lh, CONTRACT, lh.spark.createDataFrame(rows, CONTRACT.spark_schema), "append")
+        io.write(lh, LEDGER, lh.spark.createDataFrame(rows, LEDGER.spark_schema), "append")
     return len(rows)
 
 
@@ -74,7 +62,7 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step, landing: 
     contract, source = module.CONTRACT, module.SOURCE
     landing = landing or lh.settings.landing
     files = source.files(landing)
-    lh.ensure_table(CONTRACT)
+    lh.ensure_table(LEDGER)
     lh.ensure_table(contract)
     recovered = ledger_unrecorded_files(lh, contract)
     if recovered:
@@ -94,5 +82,5 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step, landing: 
     # A retry within one run may find files of an earlier attempt under the same batch id: count only these.
     per_file = {f: n for f, n in appended if f in new}
     ledger = [(contract.name, f, per_file.get(f, 0), run_id, now) for f in new]
-    io.write(lh, CONTRACT, lh.spark.createDataFrame(ledger, CONTRACT.spark_schema), "append")
+    io.write(lh, LEDGER, lh.spark.createDataFrame(ledger, LEDGER.spark_schema), "append")
     step.rows_in = step.rows_out = sum(per_file.values())

@@ -24,9 +24,9 @@ from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from fitlake.catalog import Lakehouse
 from fitlake.contracts import TableContract, quote
 from fitlake.errors import ContractViolation
+from fitlake.lakehouse import Lakehouse
 
 WriteMode = Literal["overwrite", "append", "upsert", "replace_partitions"]
 

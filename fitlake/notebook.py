@@ -16,7 +16,7 @@ from contextlib import ExitStack
 
 from pyspark.sql import SparkSession
 
-from fitlake.catalog import Lakehouse
+from fitlake.lakehouse import Lakehouse
 from fitlake.session import open_lakehouse
 from fitlake.settings import Settings
 

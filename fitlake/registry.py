@@ -1,8 +1,9 @@
-"""Find every table module of the bronze, silver and gold packages.
+"""Find every table module of the bronze, silver, gold and ops packages.
 
 A table module declares `CONTRACT` and a pure `transform(*inputs)`. Silver and gold modules list the
 tables they read in `INPUTS` (names `schema.table`, in the order `transform` takes them); bronze
-modules name their landing `SOURCE` instead. Modules whose name starts with `_` are helpers.
+modules name their landing `SOURCE` instead. Ops modules declare only `CONTRACT`: the tables the pipeline
+writes about its own runs, which no layer's build makes. Modules whose name starts with `_` are helpers.
 
 A subpackage of a layer (`silver/stedi/`) holds the tables of a pipeline of its own (`fitlake stedi`): the
 daily pipeline lists a layer without its subpackages, `table_modules("silver.stedi")` lists one, and
@@ -21,9 +22,13 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
+from fitlake import quality
 from fitlake.contracts import TableContract
 
 LAYER_PACKAGES = ("bronze", "silver", "gold")
+# The run log, ingestion ledger, reconciliation and quality results: declared in ops/, written by the fitlake
+# modules that do the work they record; no layer's build makes them.
+OPS_PACKAGE = "ops"
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ class TableModule:
 
     @property
     def history(self) -> Any:
-        """The module's `HISTORY` (a fitlake.history.ScdType2) when the table keeps versions, else None."""
+        """The module's `HISTORY` (a fitlake.scd2.ScdType2) when the table keeps versions, else None."""
         return getattr(self.module, "HISTORY", None)
 
 
@@ -105,10 +110,7 @@ def in_build_order(package: str) -> list[TableModule]:
 
 
 def _contracts(packages: tuple[str, ...]) -> dict[str, TableContract]:
-    from fitlake import dq_results, ingest, quality, reconciliation, runlog
-
-    ops = (runlog.CONTRACT, ingest.CONTRACT, reconciliation.CONTRACT, dq_results.CONTRACT)
-    found: dict[str, TableContract] = {c.name: c for c in ops}
+    found: dict[str, TableContract] = {m.name: m.contract for m in table_modules(OPS_PACKAGE)}
     for package in packages:
         for m in table_modules(package):
             found[m.name] = m.contract
@@ -118,10 +120,25 @@ def _contracts(packages: tuple[str, ...]) -> dict[str, TableContract]:
     return found
 
 
+def _layers_and_subpackages() -> tuple[str, ...]:
+    return tuple(p for layer in LAYER_PACKAGES for p in (layer, *subpackages(layer)))
+
+
 @cache
 def contracts() -> dict[str, TableContract]:
     """Every declared table: layer and subpackage tables, their quarantine tables, and the ops tables."""
-    return _contracts(tuple(p for layer in LAYER_PACKAGES for p in (layer, *subpackages(layer))))
+    return _contracts(_layers_and_subpackages())
+
+
+@cache
+def table_module(name: str) -> TableModule:
+    """The module of the layer (or subpackage) table `name`: how code that a layer imports, fitlake.ml, builds
+    one of its tables without importing the layer back."""
+    for package in _layers_and_subpackages():
+        for m in table_modules(package):
+            if m.name == name:
+                return m
+    raise KeyError(f"no table module declares {name}")
 
 
 @cache

@@ -11,27 +11,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from fitlake import io
-from fitlake.catalog import Lakehouse
-from fitlake.contracts import BIGINT, DOUBLE, STRING, TIMESTAMP, Column, TableContract
-
-CONTRACT = TableContract(
-    name="ops.run_log",
-    comment="One row per table built by a pipeline task: row counts, duration and outcome.",
-    columns=(
-        Column("run_id", STRING, "Pipeline run that built the table", nullable=False),
-        Column("task", STRING, "Workflow task, as named in workflows/", nullable=False),
-        Column("table_name", STRING, "Table built, as <schema>.<table>", nullable=False),
-        Column("started_at", TIMESTAMP, "When the step started (UTC)", nullable=False),
-        Column("seconds", DOUBLE, "Wall-clock duration of the step", nullable=False),
-        Column("rows_in", BIGINT, "Rows read from the step's inputs"),
-        Column("rows_out", BIGINT, "Rows written to the table"),
-        Column("rows_quarantined", BIGINT, "Rows written to the table's quarantine"),
-        Column("rows_duplicate", BIGINT, "Rows dropped as duplicates of an earlier row on the keys"),
-        Column("rows_withheld", BIGINT, "Research data left in Bronze for lack of the member's consent"),
-        Column("status", STRING, "ok or failed", nullable=False),
-        Column("error", STRING, "First line of the error when the step failed"),
-    ),
-)
+from fitlake.errors import first_line
+from fitlake.lakehouse import Lakehouse
+from ops.run_log import CONTRACT
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -110,7 +92,7 @@ class RunLog:
             step.status = "ok"
         except BaseException as e:
             step.status = "failed"
-            step.error = (str(e).strip().splitlines() or [type(e).__name__])[0][:1000]
+            step.error = first_line(e)[:1000]
             raise
         finally:
             step.seconds = round(time.perf_counter() - started, 3)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fitlake import engine
-from fitlake.catalog import Lakehouse
+from fitlake.lakehouse import Lakehouse
 from fitlake.settings import Settings
 
 

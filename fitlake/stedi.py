@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fitlake.catalog import Lakehouse
 from fitlake.errors import LandingEmpty
 from fitlake.ingest import ingest
+from fitlake.lakehouse import Lakehouse
 from fitlake.registry import in_build_order, table_modules
 
 # The daily pipeline's own builders, so STEDI's trusted and curated tables get the same checks.
-from fitlake.tasks import TaskContext, _build_aggregate, _build_conformed, _build_layer
+from fitlake.tasks import TaskContext, build_aggregate, build_conformed, build_layer
 
 # STEDI's zone -> the package of its tables.
 ZONES = {"landing": "bronze.stedi", "trusted": "silver.stedi", "curated": "gold.stedi"}
@@ -46,9 +46,9 @@ def _build(ctx: TaskContext, landing: Path) -> None:
         with ctx.log.step("stedi_landing", m.name) as step:
             ingest(ctx.lh, m.module, ctx.run_id, step, landing)
     print("[stedi_trusted]", flush=True)
-    _build_layer(ctx, "stedi_trusted", ZONES["trusted"], _build_conformed)
+    build_layer(ctx, "stedi_trusted", ZONES["trusted"], build_conformed)
     print("[stedi_curated]", flush=True)
-    _build_layer(ctx, "stedi_curated", ZONES["curated"], _build_aggregate)
+    build_layer(ctx, "stedi_curated", ZONES["curated"], build_aggregate)
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fitlake import dq_results, history, io, quality, reconciliation, registry
-from fitlake.catalog import Lakehouse
+from fitlake import dq_results, io, quality, reconciliation, registry, scd2
 from fitlake.contracts import TableContract
 from fitlake.errors import ContractViolation, LandingEmpty, NoChampionModel, NotEnoughHistory
 from fitlake.ingest import ingest
+from fitlake.lakehouse import Lakehouse
 from fitlake.registry import TableModule, in_build_order, table_modules
 from fitlake.runlog import RunLog, Step
 from fitlake.steps import run_steps, step_workers
@@ -71,22 +71,24 @@ def _as_step(ctx: TaskContext, task: str, table: str, work: Callable[[Step], Non
     return run
 
 
-def _build_layer(
-    ctx: TaskContext, task: str, layer: str, build: Callable[[TaskContext, TableModule, Step], None]
+def build_layer(
+    ctx: TaskContext, task: str, package: str, build: Callable[[TaskContext, TableModule, Step], None]
 ) -> None:
-    modules = in_build_order(layer)
+    """Build every table of `package` (a layer, or a layer's subpackage such as `silver.stedi`) with `build`,
+    each a run-log step of `task`, side by side where no table reads another (fitlake.steps)."""
+    modules = in_build_order(package)
     steps = {m.name: _as_step(ctx, task, m.name, lambda step, m=m: build(ctx, m, step)) for m in modules}
     run_steps(steps, {m.name: set(m.inputs) for m in modules}, step_workers())
 
 
 def build_silver(ctx: TaskContext) -> None:
-    _build_layer(ctx, "build_silver", "silver", _build_conformed)
+    build_layer(ctx, "build_silver", "silver", build_conformed)
 
 
-def _build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
+def build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
     """Rebuild a Silver table and its quarantine from Bronze; prove per batch that no row was lost or invented."""
     if m.history is not None:
-        _build_history(ctx, m, step)
+        _build_versions(ctx, m, step)
         return
     inputs = [ctx.lh.read(name) for name in m.inputs]
     transformed = m.transform(*inputs, **({"secrets": ctx.lh.secrets} if m.needs_secrets else {}))
@@ -103,22 +105,22 @@ def _build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
     step.rows_withheld = sum(b.withheld for b in batches)
 
 
-def _build_history(ctx: TaskContext, m: TableModule, step: Step) -> None:
+def _build_versions(ctx: TaskContext, m: TableModule, step: Step) -> None:
     """Add the new versions of a versioned (SCD2) table with a MERGE; its rows are accounted for by the
     table whose states it versions, so it has no quarantine or reconciliation of its own."""
     inputs = [ctx.lh.read(name) for name in m.inputs]
     changes = m.transform(*inputs, **({"secrets": ctx.lh.secrets} if m.needs_secrets else {}))
     step.rows_in = inputs[0].count()
-    added = history.merge_versions(ctx.lh, m.contract, m.history, changes)
+    added = scd2.merge_versions(ctx.lh, m.contract, m.history, changes)
     step.progress(f"{added:,} new versions")
     step.rows_out = ctx.lh.read(m.contract).count()
 
 
 def build_gold(ctx: TaskContext) -> None:
-    _build_layer(ctx, "build_gold", "gold", _build_aggregate)
+    build_layer(ctx, "build_gold", "gold", build_aggregate)
 
 
-def _build_aggregate(ctx: TaskContext, m: TableModule, step: Step) -> None:
+def build_aggregate(ctx: TaskContext, m: TableModule, step: Step) -> None:
     """Rebuild a Gold table from its inputs; a broken expectation fails the step, nothing is written."""
     inputs = [ctx.lh.read(name) for name in m.inputs]
     step.rows_in = sum(df.count() for df in inputs)

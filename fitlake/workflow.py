@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fitlake.bundle import jobs_in
-from fitlake.errors import FitlakeError, TaskFailed, UsageError
+from fitlake.errors import FitlakeError, TaskFailed, UsageError, first_line
 from fitlake.tasks import TASKS, TaskContext
 
 # Locally a retry waits min_retry_interval_millis, then twice that, and so on, up to this: a laptop
@@ -96,10 +96,6 @@ def is_retryable(error: Exception) -> bool:
     return not isinstance(error, FitlakeError)
 
 
-def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
-
-
 def run_with_retries(ctx: TaskContext, task: JobTask, sleep: Callable[[float], None] = time.sleep) -> None:
     attempt = 0
     while True:
@@ -112,7 +108,7 @@ def run_with_retries(ctx: TaskContext, task: JobTask, sleep: Callable[[float], N
                 raise
             wait = task.retry_wait(attempt)
             print(
-                f"[{task.key}] attempt {attempt} failed: {_first_line(e)}; retry {attempt} of "
+                f"[{task.key}] attempt {attempt} failed: {first_line(e)}; retry {attempt} of "
                 f"{task.max_retries} in {wait:g}s",
                 flush=True,
             )
@@ -132,7 +128,7 @@ def run_tasks(ctx: TaskContext, tasks: list[JobTask], sleep: Callable[[float], N
         try:
             run_with_retries(ctx, task, sleep)
         except Exception as e:
-            failed[task.key] = _first_line(e)
+            failed[task.key] = first_line(e)
     root_causes = {k: v for k, v in failed.items() if not v.startswith("skipped:")}
     if root_causes:
         raise TaskFailed("; ".join(f"task {k} failed: {v}" for k, v in root_causes.items()))

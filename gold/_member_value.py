@@ -5,7 +5,7 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from gold._periods import month_start
+from fitlake.periods import month_start
 
 
 def member_month_value(member_months: DataFrame, sales: DataFrame) -> DataFrame:

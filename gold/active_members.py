@@ -13,7 +13,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BIGINT, DATE, STRING, Column, TableContract, in_set, rule
-from gold._periods import month_start, week_start
+from fitlake.periods import month_start, week_start
 
 INPUTS = ("silver.checkins",)
 

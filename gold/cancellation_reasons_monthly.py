@@ -6,7 +6,7 @@ from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BIGINT, DATE, DOUBLE, Column, TableContract, between, references
-from gold._periods import month_start
+from fitlake.periods import month_start
 from silver import cancellations
 
 INPUTS = ("silver.cancellations",)

@@ -13,12 +13,10 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BOOLEAN, DATE, Column, TableContract, rule
+from fitlake.ml.features import LABEL, LABEL_DAYS
 from gold import member_churn_features
 
 INPUTS = ("gold.member_churn_features", "silver.members")
-
-LABEL_DAYS = 30
-LABEL = "churned_within_30d"
 
 _FEATURES = tuple(c for c in member_churn_features.CONTRACT.columns if c.name != "is_current")
 

@@ -11,8 +11,8 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BIGINT, DATE, DOUBLE, Column, TableContract, between, references
+from fitlake.periods import month_start
 from gold import fact_bookings
-from gold._periods import month_start
 
 INPUTS = ("silver.class_sessions", "gold.fact_bookings")
 

@@ -11,8 +11,8 @@ from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BIGINT, DOUBLE, STRING, Column, TableContract, references, rule
+from fitlake.periods import month_start
 from gold import fact_member_month
-from gold._periods import month_start
 
 INPUTS = ("gold.fact_member_month", "gold.fact_class_attendance")
 

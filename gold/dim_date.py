@@ -9,7 +9,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BOOLEAN, DATE, INT, STRING, Column, TableContract, between
-from gold._periods import month_start, week_start
+from fitlake.periods import month_start, week_start
 
 INPUTS = ("silver.members", "silver.class_sessions")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 
 from fitlake.contracts import DATE, Column, TableContract, references
-from gold._periods import month_start
+from fitlake.periods import month_start
 from silver import members
 
 INPUTS = ("silver.members",)

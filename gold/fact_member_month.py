@@ -15,7 +15,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BOOLEAN, DATE, INT, STRING, Column, TableContract, between, decimal, references, rule
-from gold._periods import month_end, month_start
+from fitlake.periods import month_end, month_start
 from gold._versions import in_force_before
 from silver import members
 

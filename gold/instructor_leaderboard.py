@@ -11,8 +11,8 @@ from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BIGINT, DATE, INT, Column, TableContract, between, references
+from fitlake.periods import week_start
 from gold import fact_class_attendance
-from gold._periods import week_start
 
 INPUTS = ("gold.fact_class_attendance",)
 

@@ -15,8 +15,8 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BOOLEAN, DATE, DOUBLE, INT, Column, TableContract, between, references, rule
+from fitlake.periods import month_start
 from gold._as_of import daily_totals, trailing_totals
-from gold._periods import month_start
 from gold._versions import in_force_before
 from silver import members, membership_history
 

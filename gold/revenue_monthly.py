@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BIGINT, DATE, STRING, Column, TableContract, decimal, in_set, references
-from gold._periods import month_start
+from fitlake.periods import month_start
 
 INPUTS = ("gold.fact_member_month", "gold.fact_retail_sales")
 

@@ -1,7 +1,7 @@
 """Membership history: every state a membership has been in (plan, fee, status, consents), SCD type 2.
 
 Each exported state that changes a tracked attribute opens a version valid from its export until the
-next one; fitlake.history merges new versions in with a Delta MERGE, so history is never rewritten.
+next one; fitlake.scd2 merges new versions in with a Delta MERGE, so history is never rewritten.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import BOOLEAN, TIMESTAMP, Column, TableContract
-from fitlake.history import ScdType2
 from fitlake.privacy import Secrets
 from fitlake.quality import QUARANTINE_REASON
+from fitlake.scd2 import ScdType2
 from silver import members
 
 INPUTS = members.INPUTS

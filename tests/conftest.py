@@ -17,8 +17,8 @@ import pytest
 from pyspark.sql import SparkSession
 
 from fitlake import engine
-from fitlake.catalog import Lakehouse
 from fitlake.contracts import LAYERS
+from fitlake.lakehouse import Lakehouse
 from fitlake.settings import Settings
 from tests.jvm_parity import JvmParity, JvmParityItem
 

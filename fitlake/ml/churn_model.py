@@ -20,8 +20,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from fitlake.errors import NotEnoughHistory
-from fitlake.ml.features import CATEGORICAL, INPUTS, NUMERIC
-from gold.churn_training import LABEL
+from fitlake.ml.features import CATEGORICAL, INPUTS, LABEL, NUMERIC
 
 SEED = 7
 

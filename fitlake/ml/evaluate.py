@@ -1,8 +1,9 @@
 """`fitlake train`'s second half: the class recommender and the supplement forecast judged offline, each an
 MLflow run of its own experiment, so their figures are tracked week by week beside the churn model's.
 
-Both models are rebuilt daily inside build_gold (gold/class_recommendations.py,
-gold/supplement_sales_forecast.py); there is nothing to register, only how good they are to record.
+Both models (fitlake.ml.recommender, fitlake.ml.forecast) are rebuilt daily inside build_gold
+(gold.class_recommendations, gold.supplement_sales_forecast); there is nothing to register, only how good they
+are to record.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from collections.abc import Callable
 
 import mlflow
 
-from fitlake.catalog import Lakehouse
-from fitlake.ml import tracking
-from gold import class_recommendations as recs
-from gold import supplement_sales_forecast as forecast
+from fitlake.lakehouse import Lakehouse
+from fitlake.ml import forecast, recommender, tracking
 
 RECOMMENDATIONS_EXPERIMENT = "fitlake_class_recommendations"
 FORECAST_EXPERIMENT = "fitlake_supplement_forecast"
@@ -30,25 +29,25 @@ def evaluate_recommendations(lh: Lakehouse, say: Callable[[str], None] = print) 
     if attendance.empty:
         say("  class recommendations: no attendance yet, nothing to evaluate")
         return {}
-    cutoff = recs.holdout_cutoff(attendance)
+    cutoff = recommender.holdout_cutoff(attendance)
     if attendance["class_date"].min() >= cutoff:
         say(
             "  class recommendations: no evaluation yet: "
-            f"it needs attendance from before the last {recs.HOLDOUT_DAYS} days"
+            f"it needs attendance from before the last {recommender.HOLDOUT_DAYS} days"
         )
         return {}
-    scores = recs.evaluate(attendance, cutoff, recs.K)
+    scores = recommender.evaluate(attendance, cutoff, recommender.K)
     with tracking.start_run(lh.settings, RECOMMENDATIONS_EXPERIMENT) as run:
-        mlflow.log_params({"k": recs.K, "holdout_days": recs.HOLDOUT_DAYS, "cutoff": str(cutoff)})
+        mlflow.log_params({"k": recommender.K, "holdout_days": recommender.HOLDOUT_DAYS, "cutoff": str(cutoff)})
         mlflow.log_metrics({k: v for k, v in scores.items() if k != "k" and not math.isnan(v)})
     if scores["members_evaluated"]:
         say(
-            f"  class recommendations: precision@{recs.K} {scores['precision_at_k_cf']:.3f} (popularity "
+            f"  class recommendations: precision@{recommender.K} {scores['precision_at_k_cf']:.3f} (popularity "
             f"{scores['precision_at_k_popularity']:.3f}) over {scores['members_evaluated']:,} members' first "
-            f"visits to a slot in the {recs.HOLDOUT_DAYS} days from {cutoff}; MLflow run {run.info.run_id}"
+            f"visits to a slot in the {recommender.HOLDOUT_DAYS} days from {cutoff}; MLflow run {run.info.run_id}"
         )
     else:
-        say(f"  class recommendations: no member tried a new slot in the {recs.HOLDOUT_DAYS} days from {cutoff}")
+        say(f"  class recommendations: no member tried a new slot in the {recommender.HOLDOUT_DAYS} days from {cutoff}")
     return scores
 
 

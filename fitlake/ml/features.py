@@ -1,7 +1,7 @@
 """What the churn models take and give, without scikit-learn: the columns they read from
-gold.member_churn_features, the temporal split of the labelled months, and a loaded model version.
-gold.churn_predictions imports this, and every `fitlake` command imports the gold modules, so this stays
-light (scikit-learn takes a second to import).
+gold.member_churn_features, the label they learn, the temporal split of the labelled months, and a loaded
+model version. gold.churn_training and gold.churn_predictions import this, and every `fitlake` command
+imports the gold modules, so this stays light (scikit-learn takes a second to import).
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ NUMERIC = [
 ]
 CATEGORICAL = ["plan", "billing_period"]
 INPUTS = NUMERIC + CATEGORICAL
+
+# What the models predict: the membership ends within LABEL_DAYS of the snapshot (gold.churn_training's label).
+LABEL_DAYS = 30
+LABEL = "churned_within_30d"
 
 
 MIN_SNAPSHOTS = 3  # one each for training, validation and test

@@ -11,7 +11,7 @@ import hashlib
 
 import pandas as pd
 
-from fitlake.catalog import Lakehouse
+from fitlake.lakehouse import Lakehouse
 
 
 def true_churn_probability(lh: Lakehouse) -> pd.Series | None:

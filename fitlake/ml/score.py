@@ -5,12 +5,11 @@ from __future__ import annotations
 import mlflow
 import mlflow.sklearn
 
-from fitlake import io
-from fitlake.catalog import Lakehouse
+from fitlake import io, registry
 from fitlake.errors import NoChampionModel
+from fitlake.lakehouse import Lakehouse
 from fitlake.ml import tracking
 from fitlake.ml.features import ScoringModel
-from gold import churn_predictions
 
 
 def load_champion(lh: Lakehouse) -> ScoringModel:
@@ -28,7 +27,8 @@ def load_champion(lh: Lakehouse) -> ScoringModel:
 
 def score_churn(lh: Lakehouse, model: ScoringModel) -> int:
     """Replace gold.churn_predictions with `model`'s scores; returns the number of members scored."""
-    contract = churn_predictions.CONTRACT
-    scored = churn_predictions.transform(lh.read("gold.member_churn_features"), model=model)
-    io.replace_if_valid(lh, contract, scored)
-    return lh.read(contract).count()
+    # Found at run time, not imported: the table's module imports fitlake.ml.features, and fitlake.ml no gold.
+    predictions = registry.table_module("gold.churn_predictions")
+    scored = predictions.transform(*[lh.read(name) for name in predictions.inputs], model=model)
+    io.replace_if_valid(lh, predictions.contract, scored)
+    return lh.read(predictions.contract).count()

@@ -23,10 +23,9 @@ from mlflow.models import infer_signature
 from mlflow.tracking import MlflowClient
 from threadpoolctl import threadpool_limits
 
-from fitlake.catalog import Lakehouse
+from fitlake.lakehouse import Lakehouse
 from fitlake.ml import churn_model, features, figures, tracking
 from fitlake.ml.oracle import true_churn_probability
-from gold.churn_training import LABEL_DAYS
 
 EXPERIMENT = "fitlake_churn"
 
@@ -160,7 +159,7 @@ def _train_churn(lh: Lakehouse, say: Callable[[str], None]) -> TrainingResult:
     with tracking.start_run(lh.settings, EXPERIMENT, run_name="churn") as parent:
         mlflow.log_params(
             {
-                "label_days": LABEL_DAYS,
+                "label_days": features.LABEL_DAYS,
                 "train_months": ",".join(map(str, split.train)),
                 "validation_months": ",".join(map(str, split.validation)),
                 "test_months": ",".join(map(str, split.test)),

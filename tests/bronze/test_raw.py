@@ -6,7 +6,8 @@ import pytest
 from pyspark.sql import types as T
 
 from bronze import checkins_raw, members_raw
-from bronze._raw import column_name, source_fields, to_bronze
+from bronze._raw import column_name, source_fields
+from fitlake.bronze_rows import to_bronze
 from fitlake.landing import LINES_SCHEMA
 from fitlake.registry import table_modules
 from tests.builders import SECRETS, opened

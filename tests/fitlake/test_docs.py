@@ -19,6 +19,9 @@ from typer.testing import CliRunner
 from fitlake import docs, registry
 from fitlake.cli import app
 from fitlake.contracts import DATE, ROW_LINEAGE, STRING, Column, TableContract, decimal, references, rule
+from fitlake.docs.dictionary import data_dictionary
+from fitlake.docs.erd import entity, erd
+from fitlake.docs.markdown import anchor
 from fitlake.errors import UsageError
 from fitlake.quality import quarantine_contract
 
@@ -73,7 +76,7 @@ def test_regenerating_gives_the_same_bytes(rendered):
 
 
 def test_the_dictionary_shows_keys_personal_data_foreign_keys_rules_and_quarantines():
-    lines = docs.data_dictionary(HAND_BUILT).splitlines()
+    lines = data_dictionary(HAND_BUILT).splitlines()
     expected = [
         "#### silver.members",
         "`<catalog>.silver.members`: One row per member",
@@ -101,7 +104,7 @@ def test_the_dictionary_shows_keys_personal_data_foreign_keys_rules_and_quaranti
 
 
 def test_the_erd_marks_keys_draws_foreign_keys_and_spells_types_mermaid_can_read():
-    lines = docs.erd(HAND_BUILT).splitlines()
+    lines = erd(HAND_BUILT).splitlines()
     expected = [
         "    silver_members {",
         "        string member_key PK",
@@ -117,7 +120,7 @@ def test_the_erd_marks_keys_draws_foreign_keys_and_spells_types_mermaid_can_read
     ]
     assert [line for line in expected if line not in lines] == []
     assert not [line for line in lines if line.startswith(" ") and ("_source_file" in line or "quarantine" in line)]
-    _check_mermaid(docs.erd(HAND_BUILT), [MEMBERS, VISITS])
+    _check_mermaid(erd(HAND_BUILT), [MEMBERS, VISITS])
 
 
 def test_every_table_of_the_registry_has_one_entry_in_the_dictionary(rendered):
@@ -131,7 +134,7 @@ def test_the_erd_is_well_formed_mermaid_and_draws_every_foreign_key(rendered):
 
 def test_every_link_points_at_a_heading_of_the_dictionary(rendered):
     dictionary = rendered[docs.DICTIONARY_FILE]
-    anchors = {docs.anchor(h) for h in re.findall(r"^#+ (.+)$", dictionary, re.MULTILINE)}
+    anchors = {anchor(h) for h in re.findall(r"^#+ (.+)$", dictionary, re.MULTILINE)}
     links = re.findall(r"\]\(#([^)]+)\)", dictionary)
     links += re.findall(r"\]\(data_dictionary\.md#([^)]+)\)", rendered[docs.ERD_FILE])
     assert links and set(links) <= anchors
@@ -208,4 +211,4 @@ def _check_mermaid(markdown: str, contracts: list[TableContract]) -> None:
     declared = [(c, fk) for c in contracts for fk in c.foreign_keys]
     assert len(drawn) == len(set(drawn)) == len(declared)
     for c, fk in declared:
-        assert any(d.startswith(docs.entity(c.name)) and docs.entity(fk.table) in d for d in drawn), fk
+        assert any(d.startswith(entity(c.name)) and entity(fk.table) in d for d in drawn), fk

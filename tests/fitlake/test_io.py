@@ -3,9 +3,9 @@ from datetime import date
 import pytest
 
 from fitlake import io
-from fitlake.catalog import Lakehouse, delta_tables_on_disk
 from fitlake.contracts import BIGINT, DATE, STRING, Column, TableContract
 from fitlake.errors import ContractViolation
+from fitlake.lakehouse import Lakehouse, delta_tables_on_disk
 from tests.builders import column_comments
 
 VISITS = TableContract(

@@ -10,7 +10,7 @@ ALL_MODULES = [m for layer in LAYER_PACKAGES for p in (layer, *subpackages(layer
 
 @pytest.mark.parametrize("module", ALL_MODULES, ids=lambda m: m.name)
 def test_each_table_module_reads_declared_tables_in_the_order_its_transform_takes_them(module):
-    if module.contract.schema == "bronze":  # a declaration: ingestion applies bronze._raw.to_bronze
+    if module.contract.schema == "bronze":  # a declaration: ingestion applies fitlake.bronze_rows.to_bronze
         assert module.module.SOURCE.folder and not hasattr(module.module, "transform")
         return
     signature = inspect.signature(module.transform).parameters.values()

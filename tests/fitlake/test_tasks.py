@@ -11,10 +11,10 @@ import pytest
 import bronze.checkins_raw as checkins_raw
 from fitlake import io, registry, runlog
 from fitlake.errors import ContractViolation
-from fitlake.ingest import CONTRACT as LEDGER
 from fitlake.ingest import ingest
 from fitlake.runlog import RunLog
 from fitlake.tasks import TaskContext, quality_checks
+from ops.ingested_files import CONTRACT as LEDGER
 
 CHECKINS = registry.contracts()["silver.checkins"]
 MEMBERS = registry.contracts()["silver.members"]

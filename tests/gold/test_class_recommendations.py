@@ -4,6 +4,7 @@ from math import sqrt
 import pandas as pd
 import pytest
 
+from fitlake.ml import recommender
 from gold import class_recommendations as cr
 from gold import fact_class_attendance
 from tests.builders import assert_close_rows
@@ -75,7 +76,7 @@ def test_members_get_the_slots_members_like_them_attend_with_summed_cosine_score
     actual = cr.transform(spark.createDataFrame(attendance, fact_class_attendance.CONTRACT.spark_schema))
     assert_close_rows(actual, expected)
     # The Spark table is the numpy core's answer on the same rows.
-    core = cr.recommend(cr.fit(cr.slot_counts(attendance)))
+    core = recommender.recommend(recommender.fit(recommender.slot_counts(attendance)))
     assert_close_rows(spark.createDataFrame(core, cr.CONTRACT.spark_schema), expected)
 
 
@@ -92,12 +93,13 @@ def test_equal_scores_are_ranked_by_slot_key_and_at_most_k_are_kept_whatever_the
     for i, hour in enumerate(hours):
         rows += [(f"o{i}", "BKN", "yoga", 4, 7, 1), (f"o{i}", "BKN", "spin", 4, hour, 1)]
     counts = _counts(rows)
-    recommended = cr.recommend(cr.fit(counts))
+    recommended = recommender.recommend(recommender.fit(counts))
     for_t = recommended[recommended.member_key == "t"]
     assert list(for_t["slot_key"]) == [f"BKN|spin|Fri|{h:02d}" for h in (6, 7, 9, 12, 18)]
     assert list(for_t["rank"]) == [1, 2, 3, 4, 5]
-    assert for_t["score"].tolist() == pytest.approx([1 / sqrt(7)] * cr.K)  # yoga has 7 members, each spin slot 1
-    shuffled = cr.recommend(cr.fit(counts.sample(frac=1, random_state=3)))
+    # yoga has 7 members, each spin slot 1
+    assert for_t["score"].tolist() == pytest.approx([1 / sqrt(7)] * recommender.K)
+    shuffled = recommender.recommend(recommender.fit(counts.sample(frac=1, random_state=3)))
     pd.testing.assert_frame_equal(recommended, shuffled)
 
 
@@ -105,7 +107,7 @@ def test_the_popularity_baseline_ranks_slots_by_attendances_leaving_out_the_memb
     yoga, spin, hiit = ("BKN", "yoga", 0, 7), ("BKN", "spin", 2, 18), ("CHI", "hiit", 1, 12)
     counts = _counts([("a", *yoga, 2), ("a", *spin, 1), ("b", *yoga, 1), ("b", *hiit, 3), ("c", *spin, 1)])
     # Attendances: yoga 3, hiit 3, spin 2. c's tie between yoga and hiit goes to the first slot_key.
-    popular = cr.recommend_popular(cr.fit(counts), k=2)
+    popular = recommender.recommend_popular(recommender.fit(counts), k=2)
     assert list(popular.itertuples(index=False, name=None)) == [
         ("a", 1, "CHI|hiit|Tue|12", "CHI", "hiit", "Tue", 12, 3.0),
         ("b", 1, "BKN|spin|Wed|18", "BKN", "spin", "Wed", 18, 2.0),
@@ -130,12 +132,12 @@ def test_precision_at_k_on_a_temporal_holdout_for_the_recommendations_and_the_po
     # The window is 28 days from the cutoff: this new slot of f's is on day 29, and the last class date.
     after = [("f", ("BKN", "hiit", date(2025, 3, 31), 12), 1)]
     attendance = _attendance(before + in_window + after)
-    cutoff = cr.holdout_cutoff(attendance)
+    cutoff = recommender.holdout_cutoff(attendance)
     assert cutoff == date(2025, 3, 3)
     # Recommendations (positive scores only): c gets spin (shared with a and b), a hit of 2; e gets Chicago yoga
     # (shared with d), a hit. Popularity (yoga 3, hiit 3, spin 2, Chicago yoga 1): c gets hiit and spin, a hit;
     # e gets yoga and spin, none. Precision@2 is hits / 2 averaged over c and e.
-    assert cr.evaluate(attendance, cutoff, k=2) == {
+    assert recommender.evaluate(attendance, cutoff, k=2) == {
         "precision_at_k_cf": pytest.approx((1 / 2 + 1 / 2) / 2),
         "precision_at_k_popularity": pytest.approx((1 / 2 + 0) / 2),
         "members_evaluated": 2,

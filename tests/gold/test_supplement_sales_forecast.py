@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fitlake.ml.forecast import backtest
 from gold import dim_product, fact_retail_sales
 from gold import supplement_sales_forecast as sf
 from tests.builders import assert_same_rows
@@ -52,7 +53,7 @@ def test_with_a_year_of_history_the_method_that_backtests_better_is_used_and_its
     # Steady 100 a week, but a noisy first 18 weeks: the seasonal forecast copies that noise a year on,
     # the mean of the last four weeks is exact.
     weekly = _weekly([50.0 if i % 2 else 150.0 for i in range(18)] + [100.0] * 53)  # 12 origins with a year behind
-    scores = sf.backtest(weekly, sf.HORIZON_WEEKS, sf.BACKTEST_FOLDS)
+    scores = backtest(weekly, sf.HORIZON_WEEKS, sf.BACKTEST_FOLDS)
     assert scores["mape_mean_4_weeks"] == 0 < scores["mape_seasonal_naive"]
     got = sf.forecast(weekly)
     assert set(got["method"]) == {"mean_4_weeks"} and list(got["forecast_revenue"]) == [100.0] * 4
@@ -67,14 +68,14 @@ def test_with_a_year_of_history_the_method_that_backtests_better_is_used_and_its
 def test_backtest_mape_over_rolling_origins_skips_weeks_that_sold_nothing():
     weekly = _weekly([10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 0.0])
     # Origins after weeks 0-4 (mean of 20..50 = 35, for 60 and 70) and 0-5 (mean 45, for 70 and a 0 not scored).
-    assert sf.backtest(weekly, horizon=2, folds=2) == {
+    assert backtest(weekly, horizon=2, folds=2) == {
         "mape_mean_4_weeks": pytest.approx(np.mean([25 / 60, 35 / 70, 25 / 70]) * 100),
         "forecasts_scored": 3,
         "horizon": 2,
         "folds": 2,
     }
     with pytest.raises(ValueError, match="needs at least 7 weeks of revenue; got 6"):
-        sf.backtest(weekly.head(6), horizon=2, folds=2)
+        backtest(weekly.head(6), horizon=2, folds=2)
 
 
 def test_backtest_scores_the_seasonal_forecast_when_every_origin_has_a_year_of_history():
@@ -86,7 +87,7 @@ def test_backtest_scores_the_seasonal_forecast_when_every_origin_has_a_year_of_h
     def mape(forecasts):
         return np.mean([abs(a - f) / a for a, f in zip((156, 157), forecasts, strict=True)]) * 100
 
-    assert sf.backtest(weekly, horizon=1, folds=2) == {
+    assert backtest(weekly, horizon=1, folds=2) == {
         "mape_seasonal_naive": pytest.approx(mape(seasonal)),
         "mape_mean_4_weeks": pytest.approx(mape(recent)),
         "forecasts_scored": 2,
@@ -94,7 +95,7 @@ def test_backtest_scores_the_seasonal_forecast_when_every_origin_has_a_year_of_h
         "folds": 2,
     }
     # One origin more and the first has 55 weeks: the seasonal forecast cannot be formed there, so it is not scored.
-    assert set(sf.backtest(weekly, horizon=1, folds=3)) == {"mape_mean_4_weeks", "forecasts_scored", "horizon", "folds"}
+    assert set(backtest(weekly, horizon=1, folds=3)) == {"mape_mean_4_weeks", "forecasts_scored", "horizon", "folds"}
 
 
 SALES = [  # local date, sku, quantity, unit price

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pyspark.sql import DataFrame
 
-from fitlake.catalog import delta_tables_on_disk
+from fitlake.lakehouse import delta_tables_on_disk
 from fitlake.workflow import load_job
 from workflows import DAILY_JOB
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from data_gen.generate import generate
-from fitlake.catalog import delta_tables_on_disk
+from fitlake.lakehouse import delta_tables_on_disk
 from fitlake.runlog import RunLog
 from fitlake.tasks import TaskContext
 from fitlake.workflow import load_job, run_tasks

@@ -11,7 +11,7 @@ from pathlib import Path
 from deltalake import DeltaTable
 
 from fitlake import registry
-from fitlake.catalog import delta_tables_on_disk
+from fitlake.lakehouse import delta_tables_on_disk
 from tests.integration.conftest import HOME_DATA, cli_env, fitlake
 
 # Tables that record runs rather than data: a killed run leaves its own rows there, by design.

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from bronze.members_raw import CONTRACT as RAW
-from fitlake import history
+from fitlake import scd2
 from silver import membership_history
 from tests.builders import SECRETS, bronze_rows, member_key
 from tests.silver.test_members import _member
@@ -26,10 +26,10 @@ def test_only_valid_exported_states_become_candidates(spark):
 def test_a_change_closes_the_current_version_and_an_unchanged_export_adds_nothing(lakehouse):
     spark, c, h = lakehouse.spark, membership_history.CONTRACT, membership_history.HISTORY
     day = lambda d, **f: _member(exported_at=f"2025-01-{d:02d} 23:50:00", **f)  # noqa: E731
-    assert history.merge_versions(lakehouse, c, h, _states(spark, [day(1)])) == 1
-    assert history.merge_versions(lakehouse, c, h, _states(spark, [day(2)])) == 0  # same state re-exported
-    assert history.merge_versions(lakehouse, c, h, _states(spark, [day(3, plan="elite")])) == 1
-    assert history.merge_versions(lakehouse, c, h, _states(spark, [day(3, plan="elite")])) == 0  # rerun
+    assert scd2.merge_versions(lakehouse, c, h, _states(spark, [day(1)])) == 1
+    assert scd2.merge_versions(lakehouse, c, h, _states(spark, [day(2)])) == 0  # same state re-exported
+    assert scd2.merge_versions(lakehouse, c, h, _states(spark, [day(3, plan="elite")])) == 1
+    assert scd2.merge_versions(lakehouse, c, h, _states(spark, [day(3, plan="elite")])) == 0  # rerun
     assert _versions(lakehouse) == [("plus", "active", 1, 3, False), ("elite", "active", 3, None, True)]
 
 
@@ -42,11 +42,11 @@ def test_days_merged_one_by_one_give_the_backfills_history(lakehouse, tmp_path):
         _member(exported_at="2025-01-04 23:50:00", plan="basic", status="frozen"),
         _member(exported_at="2025-01-05 23:50:00", plan="basic"),
     ]
-    history.merge_versions(lakehouse, c, h, _states(spark, days))
+    scd2.merge_versions(lakehouse, c, h, _states(spark, days))
     backfill = _versions(lakehouse)
     spark.sql(f"DELETE FROM {lakehouse.table_name(c)}")
     for record in days:
-        history.merge_versions(lakehouse, c, h, _states(spark, [record]))
+        scd2.merge_versions(lakehouse, c, h, _states(spark, [record]))
     assert _versions(lakehouse) == backfill
     assert backfill == [
         ("plus", "active", 1, 2, False),

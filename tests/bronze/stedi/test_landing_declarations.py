@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from pyspark.sql import types as T
 
-from bronze._raw import to_bronze
 from bronze.stedi import accelerometer_landing, customer_landing, step_trainer_landing
+from fitlake.bronze_rows import to_bronze
 from fitlake.landing import LINES_SCHEMA
 from tests.builders import SECRETS, opened
 from tests.stedi_builders import T0, customer, millis

@@ -1,4 +1,8 @@
-"""Calendar periods as Gold reports them: weeks start on Monday (ISO), months on their first day."""
+"""Calendar periods as Gold reports them: weeks start on Monday (ISO), months on their first day.
+
+Here rather than in gold/ because the supplement forecast's weekly series (fitlake.ml.forecast) counts weeks
+the same way, and fitlake.ml does not import gold.
+"""
 
 from __future__ import annotations
 

@@ -18,8 +18,8 @@ from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from fitlake import io
-from fitlake.catalog import Lakehouse
 from fitlake.contracts import TableContract, quote
+from fitlake.lakehouse import Lakehouse
 
 
 @dataclass(frozen=True)

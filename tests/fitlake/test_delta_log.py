@@ -1,8 +1,8 @@
 import pytest
 
 from fitlake import io
+from fitlake.delta_log import commits, list_tables, resolve_table
 from fitlake.errors import UsageError
-from fitlake.maintenance import history, list_tables, resolve_table
 from fitlake.settings import Settings
 from tests.fitlake.test_io import D1, D2, VISITS
 
@@ -14,10 +14,10 @@ def test_tables_and_history_read_the_delta_log(lakehouse):
 
     (info,) = list_tables(lakehouse.settings)
     assert (info.name, info.rows, info.version) == ("silver.visits", 1, 2)
-    commits = history(lakehouse.settings, "fitlake.silver.visits")
-    assert [c["version"] for c in commits] == [2, 1, 0]
-    assert commits[-1]["operation"] == "CREATE TABLE"
-    assert len(history(lakehouse.settings, "silver.visits", limit=1)) == 1
+    found = commits(lakehouse.settings, "fitlake.silver.visits")
+    assert [c["version"] for c in found] == [2, 1, 0]
+    assert found[-1]["operation"] == "CREATE TABLE"
+    assert len(commits(lakehouse.settings, "silver.visits", limit=1)) == 1
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""The lakehouse catalog: three-part table names, table creation from contracts, re-registration.
+"""`Lakehouse`: a session on one catalog, with the settings; three-part table names, table creation from
+contracts, re-registration of the catalog's tables.
 
 Locally a catalog is a folder, `<home>/<catalog>/<schema>/<table>`, holding Delta tables. Sail's
 catalog lives in memory, so every session starts by registering each Delta table found there. On

@@ -1,6 +1,7 @@
-"""Table facts and history read straight from the Delta log with delta-rs: no Spark session needed.
+"""Table facts and commit history read straight from the Delta log with delta-rs: no Spark session needed.
 
-Sail has no DESCRIBE HISTORY, OPTIMIZE or VACUUM; delta-rs reads and maintains the same tables.
+Sail has no DESCRIBE HISTORY or DESCRIBE DETAIL; delta-rs reads the same tables' logs. `fitlake tables` and
+`fitlake history` show what this reads.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from pathlib import Path
 
 from deltalake import DeltaTable
 
-from fitlake.catalog import delta_tables_on_disk
 from fitlake.errors import UsageError
+from fitlake.lakehouse import delta_tables_on_disk
 from fitlake.settings import Settings
 
 
@@ -62,7 +63,7 @@ def resolve_table(settings: Settings, name: str) -> tuple[str, Path]:
     return ".".join(parts), path
 
 
-def history(settings: Settings, name: str, limit: int | None = None) -> list[dict]:
+def commits(settings: Settings, name: str, limit: int | None = None) -> list[dict]:
     """Commits newest first: version, timestamp, operation, parameters and metrics."""
     _require_local(settings)
     _, path = resolve_table(settings, name)
