@@ -1,44 +1,20 @@
 """Days ingested one by one give the same Silver and Gold as a backfill of the same days; a rerun changes nothing.
 
-Runs the daily job's tasks in this process, on the test run's Sail session: what is compared is what the
-tasks build, and a process per run would double the test's time (the CLI is covered by test_cli).
+The two lakehouses are the session's `two_days` (tests/integration/conftest.py), built in this process; the rerun
+test runs last here, on the day-by-day one.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
-
-from data_gen.generate import generate
 from fitlake.lakehouse import delta_tables_on_disk
-from fitlake.runlog import RunLog
-from fitlake.tasks import TaskContext
-from fitlake.workflow import load_job, run_tasks
-from tests.conftest import temporary_lakehouse
-from workflows import DAILY_JOB
+from tests.integration.conftest import DATA_TABLES, PIPELINE_SECRETS, row_counts, run_builds
 
-DAYS = 2
-START = date(2025, 1, 1)
-PERIOD = {"scale": "tiny", "seed": 11, "start": START, "days": DAYS}
-# Both lakehouses must pseudonymise with the same salt to be comparable.
-SECRETS = {"FITLAKE_PII_KEY": "p" * 32, "FITLAKE_PSEUDONYM_SALT": "incremental-test-salt"}
 # Columns that say when or in which run a row was written, not what it holds; and the raw line, which is
 # encrypted with a fresh IV for sources with personal data (its file and line number identify it).
 RUN_COLUMNS = {"_batch_id", "_quarantined_at", "_ingested_at", "_ingest_date", "_raw"}
-# The tasks that build tables; quality_checks only reads them.
-BUILDS = [t for t in load_job(DAILY_JOB) if t.key != "quality_checks"]
-
-
-def _no_retry(wait: float) -> None:
-    raise AssertionError("a task failed: see its output above")
-
-
-def _run(sail_engine, home: Path, run_id: str) -> None:
-    with temporary_lakehouse(sail_engine, home) as lh:
-        run_tasks(TaskContext(lh, RunLog(lh, run_id)), BUILDS, sleep=_no_retry)
 
 
 def _content(spark, home: Path) -> dict[str, list]:
@@ -53,15 +29,26 @@ def _content(spark, home: Path) -> dict[str, list]:
     return content
 
 
-def test_days_run_one_by_one_give_the_backfills_silver_and_gold(tmp_path, sail_engine, monkeypatch: pytest.MonkeyPatch):
-    for name, value in SECRETS.items():
-        monkeypatch.setenv(name, value)
-    backfill, daily = tmp_path / "backfill", tmp_path / "daily"
-    generate(backfill, **PERIOD)
-    _run(sail_engine, backfill, "backfill")
-    for offset in range(DAYS):
-        generate(daily, **PERIOD, day=START + timedelta(days=offset))
-        _run(sail_engine, daily, f"day-{offset + 1}")
-    expected = _content(sail_engine.spark, backfill)
+def test_days_run_one_by_one_give_the_backfills_silver_and_gold(two_days, sail_engine):
+    expected = _content(sail_engine.spark, two_days.backfill)
     assert expected["silver.checkins"] and expected["silver.membership_history"]
-    assert _content(sail_engine.spark, daily) == expected
+    assert _content(sail_engine.spark, two_days.daily) == expected
+
+
+def test_a_rerun_with_nothing_new_changes_no_data_table(two_days, sail_engine, capsys, monkeypatch):
+    for name, value in PIPELINE_SECRETS.items():
+        monkeypatch.setenv(name, value)
+    home = two_days.daily
+    before, rows_before = _content(sail_engine.spark, home), row_counts(home)
+    capsys.readouterr()
+    run_builds(sail_engine, home, "rerun")
+    assert "0 new of" in capsys.readouterr().out
+    rows_after = row_counts(home)
+    assert set(rows_after) >= DATA_TABLES
+    assert {t: rows_after[t] for t in DATA_TABLES} == {t: rows_before[t] for t in DATA_TABLES}
+    assert _content(sail_engine.spark, home) == before
+    # The run log is the record of runs: it gains the rerun's own steps, one per table built, as each run does.
+    log = sail_engine.spark.read.format("delta").load(str(home / "fitlake" / "ops" / "run_log"))
+    logged = {r.run_id: r["count"] for r in log.groupBy("run_id").count().collect()}
+    assert logged["rerun"] == logged["day-2"] == logged["day-1"]
+    assert rows_after["ops.run_log"] == rows_before["ops.run_log"] + logged["rerun"]

@@ -9,14 +9,17 @@ overrides). It is present in CI; these tests skip only where it is absent.
 from __future__ import annotations
 
 import os
+from functools import reduce
 from pathlib import Path
 
 import pytest
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
 
-from fitlake.contracts import STRING, quote, sql_string
+from fitlake.contracts import STRING
 from fitlake.privacy import CONTACT_PATTERN
 from fitlake.registry import contracts
-from tests.integration.conftest import fitlake, row_counts, sql
+from tests.integration.conftest import fitlake, row_counts, tables_on_disk
 
 STEDI_DATA = Path(os.environ.get("FITLAKE_STEDI_DATA") or Path(__file__).parents[2].parent / "shared/data/stedi")
 
@@ -49,13 +52,14 @@ def stedi_home(tmp_path_factory) -> Path:
     return home
 
 
-def test_the_zones_hold_the_exercises_counts_with_the_same_customer_join(stedi_home):
+def test_the_zones_hold_the_exercises_counts_with_the_same_customer_join(stedi_home, sail):
     counts = row_counts(stedi_home)
     assert {t: counts[t] for t in EXPECTED_ROWS} == EXPECTED_ROWS
     assert {t: counts[t] for t in SCANNED if t.endswith("_quarantine")} == dict.fromkeys(
         [t for t in SCANNED if t.endswith("_quarantine")], 0
     )
-    batches = sql(stedi_home, "select * from ops.reconciliation where table_name like 'silver.stedi_%'")
+    reconciliation = tables_on_disk(sail, stedi_home)["ops.reconciliation"]
+    batches = reconciliation.filter("table_name like 'silver.stedi_%'").collect()
     assert {r["table_name"]: r["withheld"] for r in batches} == {
         "silver.stedi_customer_trusted": 956 - 482,
         "silver.stedi_accelerometer_trusted": 81_273 - 40_981,
@@ -64,25 +68,24 @@ def test_the_zones_hold_the_exercises_counts_with_the_same_customer_join(stedi_h
     assert all(r["balanced"] for r in batches)
 
 
-def test_no_trusted_or_curated_table_holds_an_email_address_or_phone_number(stedi_home):
-    pattern = sql_string(CONTACT_PATTERN)
-    # A control row, so a pattern the SQL parser mangled cannot pass the scan by matching nothing.
-    control = f"select '(control)' as t, int('Ada@test.com' rlike {pattern}) + int('8015551212' rlike {pattern}) as n"
-    scans = [
-        f"select '{name}' as t, count(*) as n from {name} where "
-        + " or ".join(f"{quote(c.name)} rlike {pattern}" for c in contract.columns if c.data_type == STRING)
+def test_no_trusted_or_curated_table_holds_an_email_address_or_phone_number(stedi_home, sail):
+    tables = tables_on_disk(sail, stedi_home)
+
+    def hits(df: DataFrame, columns: list[str]) -> int:
+        return df.filter(reduce(lambda a, b: a | b, [F.col(c).rlike(CONTACT_PATTERN) for c in columns])).count()
+
+    # A control, so a pattern that matches nothing cannot pass the scan.
+    control = sail.createDataFrame([("Ada@test.com",), ("8015551212",)], "t string")
+    assert hits(control, ["t"]) == 2
+    found = {
+        name: hits(tables[name], [c.name for c in contract.columns if c.data_type == STRING])
         for name, contract in SCANNED.items()
-    ]
-    hits = {r["t"]: r["n"] for r in sql(stedi_home, " union all ".join([control, *scans]))}
-    assert hits == {"(control)": 2, **dict.fromkeys(SCANNED, 0)}
+    }
+    assert found == dict.fromkeys(SCANNED, 0)
     # Bronze keeps the personal fields, encrypted: base64 has neither '@' nor spaces.
-    (bronze,) = sql(
-        stedi_home,
-        "select (select count(*) from bronze.stedi_customer_landing where email like '%@%' or customerName like '% %'"
-        " or phone = '8015551212') + (select count(*) from bronze.stedi_accelerometer_landing where user like '%@%')"
-        " as n",
-    )
-    assert bronze["n"] == 0
+    customers, readings = tables["bronze.stedi_customer_landing"], tables["bronze.stedi_accelerometer_landing"]
+    in_clear = F.col("email").like("%@%") | F.col("customerName").like("% %") | (F.col("phone") == "8015551212")
+    assert customers.filter(in_clear).count() + readings.filter(F.col("user").like("%@%")).count() == 0
 
 
 def test_a_rerun_ingests_nothing_and_rebuilds_the_same_tables(stedi_home):
