@@ -85,7 +85,8 @@ ExpectationKind = Literal["sql", "not_null", "in_set", "between"]
 class Expectation:
     """A row rule. `rule` is the stable name recorded as a quarantine reason; `sql` is true when a row passes.
 
-    `error` rules quarantine the row; `warn` rules are reported but let the row through.
+    `error` rules quarantine the row; `warn` rules are reported but let the row through. `values_named` names a
+    long value set (an in_set rule's `params`), so the docs can refer to it rather than print every value.
     """
 
     rule: str
@@ -94,21 +95,34 @@ class Expectation:
     columns: tuple[str, ...] = ()
     kind: ExpectationKind = "sql"
     params: tuple = ()
+    values_named: str = ""
+
+    @property
+    def is_reference(self) -> bool:
+        """A `foreign_key(...)` rule of a Silver transform (silver/_lookups.py `known`): a source's reference that
+        must resolve. Judged with the contract's rules, not before them: an orphan is a record that parsed, and
+        its other faults are worth reporting too."""
+        return self.rule.startswith("foreign_key(")
 
 
 def not_null(column: str) -> Expectation:
     return Expectation(f"not_null({column})", f"{quote(column)} IS NOT NULL", columns=(column,), kind="not_null")
 
 
-def in_set(column: str, values: tuple[str, ...] | list[str], level: Level = "error") -> Expectation:
+def in_set(
+    column: str, values: tuple[str, ...] | list[str], level: Level = "error", rule: str = "", values_named: str = ""
+) -> Expectation:
+    """A present value must be one of `values`. `rule` names it otherwise than `in_set(<column>)`; `values_named`
+    describes a long set for the docs (`the IANA region zones`)."""
     listed = ", ".join(sql_string(v) for v in values)
     return Expectation(
-        f"in_set({column})",
+        rule or f"in_set({column})",
         f"{quote(column)} IS NULL OR {quote(column)} IN ({listed})",
         level,
         (column,),
         kind="in_set",
         params=tuple(values),
+        values_named=values_named,
     )
 
 
@@ -176,7 +190,43 @@ def references(column: str, table: str, ref_column: str | None = None, level: Le
 
 
 @dataclass(frozen=True)
+class Deduplication:
+    """Which of the rows that share a table's keys is kept: the first in `order`, a tuple of lineage or table
+    columns, each `-` prefixed when descending. `reason` says why, for the docs."""
+
+    order: tuple[str, ...]
+    reason: str
+
+    def describe(self) -> str:
+        by = ", ".join(f"{c[1:]} descending" if c.startswith("-") else c for c in self.order)
+        return f"{self.reason} (kept: the first by {by})"
+
+
+# Events: a source may send a record again; the copy that arrived first is the record.
+FIRST_DELIVERY = Deduplication(
+    ("_ingested_at", "_source_file", "_line_number"), "the first delivery wins; later copies are re-sent records"
+)
+# Reference data exported whole whenever it changes: the latest export of a record is its current state.
+LATEST_DELIVERY = Deduplication(
+    ("-_ingested_at", "-_source_file", "-_line_number"), "the latest export of a record is its current state"
+)
+
+
+def latest_by(column: str, reason: str) -> Deduplication:
+    """The row with the latest `column` wins (then the latest file and line): for sources that stamp their exports."""
+    return Deduplication((f"-{column}", "-_source_file", "-_line_number"), reason)
+
+
+@dataclass(frozen=True)
 class TableContract:
+    """A table's declaration. Silver tables also declare how source rows are read into them:
+
+    `parse_rules` are the rules a source row must pass before the expectations are checked, on the transform's
+    parsed rows, so they may name source fields and helper columns the table does not keep (`member_id`, the
+    text a timestamp was parsed from); with the contract's expectations they are every reason a row can be
+    quarantined for. `keep` says which row of those sharing the keys is kept.
+    """
+
     name: str
     comment: str
     columns: tuple[Column, ...]
@@ -184,6 +234,10 @@ class TableContract:
     partition_by: tuple[str, ...] = ()
     expectations: tuple[Expectation, ...] = field(default=())
     foreign_keys: tuple[ForeignKey, ...] = field(default=())
+    parse_rules: tuple[Expectation, ...] = field(default=())
+    keep: Deduplication | None = None
+    # The table whose rules judge these rows, when they are another table's rows (silver.member_pii: members').
+    judged_by: str = ""
 
     def __post_init__(self) -> None:
         schema, _, table = self.name.partition(".")
@@ -197,6 +251,8 @@ class TableContract:
             unknown = set(cols) - set(names)
             if unknown:
                 raise ValueError(f"{self.name}: {what} columns {sorted(unknown)} are not declared")
+        if self.keep is not None and not self.keys:
+            raise ValueError(f"{self.name}: `keep` chooses among rows sharing the keys, and there are none")
 
     @property
     def schema(self) -> str:
@@ -234,6 +290,20 @@ class TableContract:
         derived = tuple(not_null(c.name) for c in self.columns if not c.nullable)
         declared = tuple(e for e in self.expectations if e.rule not in {d.rule for d in derived})
         return derived + declared
+
+    def rule_tiers(self) -> tuple[tuple[Expectation, ...], ...]:
+        """The rules a Silver row is quarantined for, in the tiers it is judged by; a row is reported for the
+        first tier it fails only, so a line that is no record is not also reported for every field it lacks:
+
+        1. the line is a record (`well_formed_record`);
+        2. its fields parse (the parse rules but references);
+        3. its references resolve, and it meets the contract (not-null columns, expectations). A key a
+           reference resolves to is NULL exactly when the reference failed, so its not-null rule is left out.
+        """
+        references = tuple(e for e in self.parse_rules if e.is_reference)
+        resolved = {f"not_null({c})" for e in references for c in e.columns[1:]}
+        checks = tuple(e for e in self.row_expectations if e.rule not in resolved)
+        return (well_formed(),), tuple(e for e in self.parse_rules if not e.is_reference), (*references, *checks)
 
     def ddl(self, full_name: str, location: str | None = None) -> str:
         columns = ",\n  ".join(c.ddl() for c in self.columns)

@@ -12,7 +12,7 @@ import json
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -60,6 +60,10 @@ class Lakehouse:
     settings: Settings
     catalog: str
     persistent_catalog: bool = False
+    # Contracts whose tables this session has made or checked, and schemas it has made: a run writes a table a few
+    # times and checks it once (a tiny run's table checks were a fifth of its engine calls).
+    _checked_tables: set[TableContract] = field(default_factory=set, init=False, repr=False)
+    _made_schemas: set[str] = field(default_factory=set, init=False, repr=False)
 
     @cached_property
     def secrets(self) -> Secrets:
@@ -83,13 +87,18 @@ class Lakehouse:
         return self.spark.catalog.tableExists(self.table_name(table))
 
     def _ensure_schema(self, schema: str) -> None:
-        if not self.persistent_catalog:  # Unity Catalog schemas are provisioned by terraform/
-            self.spark.sql(f"CREATE SCHEMA IF NOT EXISTS {quote(self.catalog)}.{quote(self.settings.schema(schema))}")
+        if self.persistent_catalog or schema in self._made_schemas:  # Unity Catalog's are provisioned by terraform/
+            return
+        self.spark.sql(f"CREATE SCHEMA IF NOT EXISTS {quote(self.catalog)}.{quote(self.settings.schema(schema))}")
+        self._made_schemas.add(schema)
 
     def ensure_table(self, contract: TableContract) -> None:
-        """Create the table from its contract's DDL, or check that the existing one still matches."""
+        """Create the table from its contract's DDL, or check that the existing one still matches: once a session."""
+        if contract in self._checked_tables:
+            return
         with _CATALOG_LOCK:  # steps run side by side: two must not both find a table missing and create it
             self._ensure_table(contract)
+            self._checked_tables.add(contract)
 
     def _ensure_table(self, contract: TableContract) -> None:
         if self.exists(contract):

@@ -26,10 +26,10 @@ from fitlake.contracts import (
     STRING,
     TIMESTAMP,
     Column,
+    Deduplication,
     Expectation,
     TableContract,
     unique_rule,
-    well_formed,
 )
 
 if TYPE_CHECKING:
@@ -115,35 +115,35 @@ def flag_withheld(df: DataFrame, consented: SparkColumn | None, parse_rules: Ite
     )
 
 
-def is_reference_rule(expectation: Expectation) -> bool:
-    """A `foreign_key(...)` rule (silver/_lookups.py `known`): judged with the contract's rules, not before them.
-
-    An orphan is a record that parsed; its other faults (a negative price, say) are still worth reporting,
-    and a record orphaned only because its member's export was quarantined should show what else is wrong.
-    """
-    return expectation.rule.startswith("foreign_key(")
+# Lineage of each Bronze line that conform carries to the table (ROW_LINEAGE) and to the quarantine, and orders
+# deliveries by.
+LINE_LINEAGE = ("_source_file", "_line_number", "_raw", "_parse_error", "_batch_id", "_ingested_at")
 
 
-def conform(
-    df: DataFrame,
-    contract: TableContract,
-    parse_rules: Iterable[Expectation],
-    order_by: Iterable[SparkColumn],
-    consented: SparkColumn | None = None,
-) -> DataFrame:
-    """Flag lines that are not records, then the parse rules, then (for rows that parsed) consent, references
-    and the contract's expectations, then duplicates.
+def from_bronze(raw: DataFrame, *columns: SparkColumn | str) -> DataFrame:
+    """A Silver transform's first step: the Bronze rows as its parsed columns, the lines' lineage carried along."""
+    return raw.select(*columns, *LINE_LINEAGE)
+
+
+def delivery_order(keep: Deduplication) -> list[SparkColumn]:
+    return [F.col(c[1:]).desc() if c.startswith("-") else F.col(c) for c in keep.order]
+
+
+def conform(df: DataFrame, contract: TableContract, consented: SparkColumn | None = None) -> DataFrame:
+    """A Silver transform's last step: flag the rows by the contract's rules, in its tiers (rule_tiers), then
+    consent, then duplicates on the keys, keeping the row the contract's `keep` names.
 
     `consented` is given for research data (wearables, workouts): true when the member allowed its use.
     """
-    parse_rules = tuple(parse_rules)
-    parsing = (well_formed(), *[e for e in parse_rules if not is_reference_rule(e)])
-    references = [e for e in parse_rules if is_reference_rule(e)]
-    # A key a reference resolves to is NULL exactly when the reference failed: say so once, as the orphan.
-    resolved = {f"not_null({c})" for e in references for c in e.columns[1:]}
-    checks = (*references, *[e for e in contract.row_expectations if e.rule not in resolved])
-    flagged = flag_failures(df, parsing[:1], parsing[1:], checks)
-    return flag_duplicates(flag_withheld(flagged, consented, parsing), contract.keys, order_by)
+    missing = [c for c in LINE_LINEAGE if c not in df.columns]
+    if missing:
+        raise ValueError(f"{contract.name}: the rows lack their lineage {missing}: read Bronze with from_bronze")
+    if contract.keys and contract.keep is None:
+        raise ValueError(f"{contract.name}: declare which of the rows sharing its keys is kept (`keep`)")
+    tiers = contract.rule_tiers()
+    flagged = flag_withheld(flag_failures(df, *tiers), consented, (*tiers[0], *tiers[1]))
+    order = delivery_order(contract.keep) if contract.keep else []
+    return flag_duplicates(flagged, contract.keys, order)
 
 
 def failure_counts(df: DataFrame, expectations: Iterable[Expectation]) -> dict[str, int]:

@@ -212,8 +212,6 @@ def score_churn(ctx: TaskContext) -> None:
     Before the first weekly training there is no champion: it is trained here, once the data spans the
     three labelled months that needs; until then the step says why there is nothing to score, and passes.
     """
-    from fitlake.ml.score import score_churn as score
-
     with ctx.log.step("score_churn", "gold.churn_predictions") as step:
         step.rows_in = ctx.lh.read("gold.member_churn_features").filter("is_current").count()
         try:
@@ -222,6 +220,8 @@ def score_churn(ctx: TaskContext) -> None:
             step.progress(f"nothing scored: {e}")
             step.rows_out = 0
             return
+        from fitlake.ml.score import score_churn as score  # MLflow: over a second to import, once there is a model
+
         step.rows_out = score(ctx.lh, model)
         step.progress(f"{step.rows_out:,} members scored with {model.name} version {model.version}")
 

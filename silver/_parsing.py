@@ -9,7 +9,7 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType
 
-from fitlake.contracts import Expectation, quote, rule
+from fitlake.contracts import Expectation, in_set
 
 # IANA region zones (Area/City). Unknown zones are checked first because to_utc_timestamp raises on them.
 KNOWN_TIMEZONES = tuple(
@@ -81,22 +81,8 @@ def to_codes(name: str, separator: str = ";") -> Column:
 
 
 def known_timezone(column: str) -> Expectation:
-    """A present time zone must be a known IANA region zone (a missing one is the contract's not_null)."""
-    return rule("known_timezone", f"{quote(column)} IS NULL OR {is_known_timezone(column)}")
-
-
-# Lineage a Silver transform carries from its Bronze line through conform.
-LINE_LINEAGE = ("_source_file", "_line_number", "_raw", "_parse_error", "_batch_id", "_ingested_at")
-
-
-def first_delivered() -> list[Column]:
-    """Order for events: the first delivery of a record wins, later copies are re-sent."""
-    return [F.col("_ingested_at"), F.col("_source_file"), F.col("_line_number")]
-
-
-def latest_delivered() -> list[Column]:
-    """Order for reference data re-exported whole: the latest export of a record is its current state."""
-    return [F.col("_ingested_at").desc(), F.col("_source_file").desc(), F.col("_line_number").desc()]
+    """The one time-zone rule: a present zone must be a known IANA region zone (a missing one is not_null's)."""
+    return in_set(column, KNOWN_TIMEZONES, rule="known_timezone", values_named="IANA region zones (Area/City)")
 
 
 def utc_iso_to_timestamp(name: str) -> Column:

@@ -8,6 +8,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import (
+    FIRST_DELIVERY,
     ROW_LINEAGE,
     STRING,
     TIMESTAMP,
@@ -18,9 +19,9 @@ from fitlake.contracts import (
     parsed,
     references,
 )
-from fitlake.quality import conform
+from fitlake.quality import conform, from_bronze
 from silver._lookups import known, with_member_key
-from silver._parsing import LINE_LINEAGE, first_delivered, text, utc_iso_to_timestamp
+from silver._parsing import text, utc_iso_to_timestamp
 from silver.members import MEMBER_KEY
 
 # What the app backend logs; a new kind of event is quarantined until it is declared here.
@@ -44,17 +45,18 @@ CONTRACT = TableContract(
     keys=("event_id",),
     expectations=(in_set("event_type", EVENT_TYPES), in_set("platform", PLATFORMS)),
     foreign_keys=(references("member_key", "silver.members"),),
-)
-
-PARSE_RULES = (
-    not_null("member_id"),
-    known("member_id", "member_key", "silver.members"),
-    parsed("event_at", raw="event_time_text"),
+    parse_rules=(
+        not_null("member_id"),
+        known("member_id", "member_key", "silver.members"),
+        parsed("event_at", raw="event_time_text"),
+    ),
+    keep=FIRST_DELIVERY,
 )
 
 
 def transform(app_events_raw: DataFrame, member_pii: DataFrame) -> DataFrame:
-    parsed_rows = app_events_raw.select(
+    parsed_rows = from_bronze(
+        app_events_raw,
         text("event_id").alias("event_id"),
         text("member_id").alias("member_id"),
         F.lower(text("event_type")).alias("event_type"),
@@ -62,8 +64,7 @@ def transform(app_events_raw: DataFrame, member_pii: DataFrame) -> DataFrame:
         F.lower(text("platform")).alias("platform"),
         text("app_version").alias("app_version"),
         text("event_time").alias("event_time_text"),
-        *LINE_LINEAGE,
     )
     typed = with_member_key(parsed_rows, member_pii)
     # The first delivery of an event wins; later copies are re-sent events.
-    return conform(typed, CONTRACT, PARSE_RULES, first_delivered())
+    return conform(typed, CONTRACT)

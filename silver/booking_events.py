@@ -12,6 +12,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import (
+    FIRST_DELIVERY,
     ROW_LINEAGE,
     STRING,
     TIMESTAMP,
@@ -22,9 +23,9 @@ from fitlake.contracts import (
     parsed,
     references,
 )
-from fitlake.quality import conform
+from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup, with_member_key
-from silver._parsing import LINE_LINEAGE, first_delivered, known_timezone, local_to_utc, text, to_code, to_timestamp
+from silver._parsing import known_timezone, local_to_utc, text, to_code, to_timestamp
 from silver.members import MEMBER_KEY
 
 STATUSES = ("booked", "attended", "no_show", "late_cancel", "waitlist")
@@ -52,19 +53,20 @@ CONTRACT = TableContract(
         references("member_key", "silver.members"),
         references("session_id", "silver.class_sessions"),
     ),
-)
-
-PARSE_RULES = (
-    not_null("member_id"),
-    known("member_id", "member_key", "silver.members"),
-    known("session_id", "known_session_id", "silver.class_sessions"),
-    parsed("event_local_time", raw="event_time_text"),
-    known_timezone("site_timezone"),
+    parse_rules=(
+        not_null("member_id"),
+        known("member_id", "member_key", "silver.members"),
+        known("session_id", "known_session_id", "silver.class_sessions"),
+        parsed("event_local_time", raw="event_time_text"),
+        known_timezone("site_timezone"),
+    ),
+    keep=FIRST_DELIVERY,
 )
 
 
 def transform(attendance_raw: DataFrame, member_pii: DataFrame, class_sessions: DataFrame) -> DataFrame:
-    parsed_rows = attendance_raw.select(
+    parsed_rows = from_bronze(
+        attendance_raw,
         text("booking_id").alias("booking_id"),
         to_code("status").alias("status"),
         text("session_id").alias("session_id"),
@@ -74,7 +76,6 @@ def transform(attendance_raw: DataFrame, member_pii: DataFrame, class_sessions: 
         to_timestamp("event_time").alias("event_local_time"),
         text("site_timezone").alias("site_timezone"),
         text("event_time").alias("event_time_text"),
-        *LINE_LINEAGE,
     )
     resolved = lookup(
         with_member_key(parsed_rows, member_pii),
@@ -83,4 +84,4 @@ def transform(attendance_raw: DataFrame, member_pii: DataFrame, class_sessions: 
         {"session_id": "known_session_id"},
     )
     typed = resolved.withColumn("event_at", local_to_utc(F.col("event_local_time"), "site_timezone"))
-    return conform(typed, CONTRACT, PARSE_RULES, first_delivered())
+    return conform(typed, CONTRACT)

@@ -17,6 +17,7 @@ from pyspark.sql import functions as F
 from fitlake.contracts import (
     BOOLEAN,
     DATE,
+    FIRST_DELIVERY,
     ROW_LINEAGE,
     STRING,
     TIMESTAMP,
@@ -29,9 +30,9 @@ from fitlake.contracts import (
     rule,
 )
 from fitlake.privacy import Secrets, decrypt, has_contact_details, pseudonym, redact_contact_details
-from fitlake.quality import conform
+from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup, with_member_key
-from silver._parsing import LINE_LINEAGE, first_delivered, local_to_utc, text, to_code, to_date, to_timestamp
+from silver._parsing import local_to_utc, text, to_code, to_date, to_timestamp
 from silver.members import MEMBER_KEY
 
 # The reasons the studio system offers when a membership is cancelled.
@@ -63,14 +64,14 @@ CONTRACT = TableContract(
         references("member_key", "silver.members"),
         references("location_id", "silver.locations"),
     ),
-)
-
-PARSE_RULES = (
-    not_null("member_id"),
-    known("member_id", "member_key", "silver.members"),
-    known("location_id", "known_location_id", "silver.locations", derived=("requested_at",)),
-    parsed("requested_local_time", raw="requested_at_text"),
-    parsed("effective_date"),
+    parse_rules=(
+        not_null("member_id"),
+        known("member_id", "member_key", "silver.members"),
+        known("location_id", "known_location_id", "silver.locations", derived=("requested_at",)),
+        parsed("requested_local_time", raw="requested_at_text"),
+        parsed("effective_date"),
+    ),
+    keep=FIRST_DELIVERY,
 )
 
 
@@ -78,7 +79,8 @@ def transform(
     cancellations_raw: DataFrame, member_pii: DataFrame, locations: DataFrame, *, secrets: Secrets
 ) -> DataFrame:
     note = text("note_text")
-    parsed_rows = cancellations_raw.withColumn("note_text", decrypt("notes", secrets.pii_key)).select(
+    parsed_rows = from_bronze(
+        cancellations_raw.withColumn("note_text", decrypt("notes", secrets.pii_key)),
         pseudonym(text("cancellation_id"), secrets.pseudonym_salt).alias("cancellation_key"),
         text("member_id").alias("member_id"),
         text("location_id").alias("location_id"),
@@ -88,7 +90,6 @@ def transform(
         redact_contact_details(note).alias("note"),
         F.coalesce(has_contact_details(note), F.lit(False)).alias("note_redacted"),
         *[text(c).alias(f"{c}_text") for c in ("requested_at", "effective_date")],
-        *LINE_LINEAGE,
     )
     resolved = lookup(
         with_member_key(parsed_rows, member_pii),
@@ -101,4 +102,4 @@ def transform(
         local_to_utc(F.col("requested_local_time"), "site_timezone").alias("requested_at"),
         F.to_date("requested_local_time").alias("requested_local_date"),
     )
-    return conform(typed, CONTRACT, PARSE_RULES, first_delivered())
+    return conform(typed, CONTRACT)

@@ -9,6 +9,7 @@ from pyspark.sql import functions as F
 
 from fitlake.contracts import (
     DATE,
+    FIRST_DELIVERY,
     INT,
     ROW_LINEAGE,
     STRING,
@@ -19,11 +20,10 @@ from fitlake.contracts import (
     not_null,
     parsed,
     references,
-    rule,
 )
-from fitlake.quality import conform
+from fitlake.quality import conform, from_bronze
 from silver._lookups import known, with_member_key
-from silver._parsing import is_known_timezone, local_to_utc, text, to_timestamp
+from silver._parsing import known_timezone, local_to_utc, text, to_timestamp
 from silver.members import MEMBER_KEY
 
 CHANNELS = ("front_desk", "app")
@@ -50,21 +50,19 @@ CONTRACT = TableContract(
     # thousands of tiny files.
     expectations=(in_set("channel", CHANNELS),),
     foreign_keys=(references("member_key", "silver.members"),),
-)
-
-PARSE_RULES = (
-    not_null("member_id"),
-    known("member_id", "member_key", "silver.members"),
-    parsed("checkin_local_time", raw="checkin_time_text"),
-    rule(
-        "known_timezone",
-        f"site_timezone IS NULL OR {is_known_timezone('site_timezone')}",
+    parse_rules=(
+        not_null("member_id"),
+        known("member_id", "member_key", "silver.members"),
+        parsed("checkin_local_time", raw="checkin_time_text"),
+        known_timezone("site_timezone"),
     ),
+    keep=FIRST_DELIVERY,
 )
 
 
 def transform(checkins_raw: DataFrame, member_pii: DataFrame) -> DataFrame:
-    parsed_rows = checkins_raw.select(
+    parsed_rows = from_bronze(
+        checkins_raw,
         text("checkin_id").alias("checkin_id"),
         text("member_id").alias("member_id"),
         text("location_id").alias("location_id"),
@@ -72,12 +70,6 @@ def transform(checkins_raw: DataFrame, member_pii: DataFrame) -> DataFrame:
         text("site_timezone").alias("site_timezone"),
         F.lower(text("channel")).alias("channel"),
         text("checkin_time").alias("checkin_time_text"),
-        "_source_file",
-        "_line_number",
-        "_raw",
-        "_parse_error",
-        "_batch_id",
-        "_ingested_at",
     )
     typed = with_member_key(parsed_rows, member_pii).select(
         "*",
@@ -85,6 +77,4 @@ def transform(checkins_raw: DataFrame, member_pii: DataFrame) -> DataFrame:
         F.to_date("checkin_local_time").alias("checkin_local_date"),
         F.hour("checkin_local_time").alias("checkin_local_hour"),
     )
-    # The first delivery of a check-in wins; later copies are re-sent events.
-    first_delivered = [F.col("_ingested_at"), F.col("_source_file"), F.col("_line_number")]
-    return conform(typed, CONTRACT, PARSE_RULES, first_delivered)
+    return conform(typed, CONTRACT)

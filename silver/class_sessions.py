@@ -12,6 +12,7 @@ from pyspark.sql import functions as F
 from fitlake.contracts import (
     DATE,
     INT,
+    LATEST_DELIVERY,
     ROW_LINEAGE,
     STRING,
     TIMESTAMP,
@@ -21,18 +22,9 @@ from fitlake.contracts import (
     parsed,
     references,
 )
-from fitlake.quality import conform
+from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup
-from silver._parsing import (
-    LINE_LINEAGE,
-    known_timezone,
-    latest_delivered,
-    local_to_utc,
-    text,
-    to_code,
-    to_int,
-    to_timestamp,
-)
+from silver._parsing import known_timezone, local_to_utc, text, to_code, to_int, to_timestamp
 
 # A class shorter than this or longer than this is a typing error in the timetable, not a class.
 MIN_MINUTES, MAX_MINUTES = 10, 240
@@ -65,20 +57,21 @@ CONTRACT = TableContract(
         references("location_id", "silver.locations"),
         references("instructor_id", "silver.instructors"),
     ),
-)
-
-PARSE_RULES = (
-    known("location_id", "known_location_id", "silver.locations"),
-    known("instructor_id", "known_instructor_id", "silver.instructors"),
-    parsed("start_local_time", raw="start_time_text"),
-    parsed("duration_minutes"),
-    parsed("capacity"),
-    known_timezone("site_timezone"),
+    parse_rules=(
+        known("location_id", "known_location_id", "silver.locations"),
+        known("instructor_id", "known_instructor_id", "silver.instructors"),
+        parsed("start_local_time", raw="start_time_text"),
+        parsed("duration_minutes"),
+        parsed("capacity"),
+        known_timezone("site_timezone"),
+    ),
+    keep=LATEST_DELIVERY,
 )
 
 
 def transform(class_schedule_raw: DataFrame, locations: DataFrame, instructors: DataFrame) -> DataFrame:
-    parsed_rows = class_schedule_raw.select(
+    parsed_rows = from_bronze(
+        class_schedule_raw,
         text("session_id").alias("session_id"),
         text("location_id").alias("location_id"),
         to_code("class_type").alias("class_type"),
@@ -88,7 +81,6 @@ def transform(class_schedule_raw: DataFrame, locations: DataFrame, instructors: 
         to_int("capacity").alias("capacity"),
         text("site_timezone").alias("site_timezone"),
         *[text(c).alias(f"{c}_text") for c in ("start_time", "duration_minutes", "capacity")],
-        *LINE_LINEAGE,
     )
     at_location = lookup(parsed_rows, locations, ("location_id", "location_id"), {"location_id": "known_location_id"})
     resolved = lookup(
@@ -100,4 +92,4 @@ def transform(class_schedule_raw: DataFrame, locations: DataFrame, instructors: 
         F.to_date("start_local_time").alias("start_local_date"),
         F.hour("start_local_time").alias("start_local_hour"),
     )
-    return conform(typed, CONTRACT, PARSE_RULES, latest_delivered())
+    return conform(typed, CONTRACT)

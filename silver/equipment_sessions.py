@@ -9,6 +9,7 @@ from pyspark.sql import functions as F
 
 from fitlake.contracts import (
     DATE,
+    FIRST_DELIVERY,
     INT,
     ROW_LINEAGE,
     STRING,
@@ -22,7 +23,7 @@ from fitlake.contracts import (
     parsed,
     references,
 )
-from fitlake.quality import conform
+from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup, with_member_key
 from silver._parsing import text, to_decimal, to_int, utc_iso_to_timestamp, utc_to_local
 from silver.members import MEMBER_KEY
@@ -58,27 +59,28 @@ CONTRACT = TableContract(
         between("kcal", 0, 5000),
     ),
     foreign_keys=(references("member_key", "silver.members"), references("location_id", "silver.locations")),
+    parse_rules=(
+        not_null("machine_id"),
+        not_null("member_id"),
+        known("member_id", "member_key", "silver.members"),
+        known("location_id", "site_timezone", "silver.locations", derived=("started_local_date",)),
+        parsed("started_at"),
+        parsed("duration_seconds"),
+        parsed("reps"),
+        parsed("distance_m"),
+        parsed("kcal"),
+    ),
+    keep=FIRST_DELIVERY,
 )
 
 # Measures the vendor sends as whole numbers.
 INTEGER_MEASURES = ("duration_seconds", "reps", "distance_m")
 
-PARSE_RULES = (
-    not_null("machine_id"),
-    not_null("member_id"),
-    known("member_id", "member_key", "silver.members"),
-    known("location_id", "site_timezone", "silver.locations", derived=("started_local_date",)),
-    parsed("started_at"),
-    parsed("duration_seconds"),
-    parsed("reps"),
-    parsed("distance_m"),
-    parsed("kcal"),
-)
-
 
 def transform(equipment_sessions_raw: DataFrame, member_pii: DataFrame, locations: DataFrame) -> DataFrame:
     machine_id = text("machine_id")
-    parsed_rows = equipment_sessions_raw.select(
+    parsed_rows = from_bronze(
+        equipment_sessions_raw,
         text("session_id").alias("session_id"),
         text("member_id").alias("member_id"),
         machine_id.alias("machine_id"),
@@ -89,12 +91,6 @@ def transform(equipment_sessions_raw: DataFrame, member_pii: DataFrame, location
         *[to_int(c).alias(c) for c in INTEGER_MEASURES],
         to_decimal("kcal", 7, 1).alias("kcal"),
         *[text(c).alias(f"{c}_text") for c in ("started_at", *INTEGER_MEASURES, "kcal")],
-        "_source_file",
-        "_line_number",
-        "_raw",
-        "_parse_error",
-        "_batch_id",
-        "_ingested_at",
     )
     with_site = lookup(
         with_member_key(parsed_rows, member_pii),
@@ -104,5 +100,4 @@ def transform(equipment_sessions_raw: DataFrame, member_pii: DataFrame, location
     )
     typed = with_site.withColumn("started_local_date", F.to_date(utc_to_local(F.col("started_at"), "site_timezone")))
     # The first delivery of a session wins; later copies are re-sent lines.
-    first_delivered = [F.col("_ingested_at"), F.col("_source_file"), F.col("_line_number")]
-    return conform(typed, CONTRACT, PARSE_RULES, first_delivered)
+    return conform(typed, CONTRACT)

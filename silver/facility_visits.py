@@ -9,6 +9,7 @@ from pyspark.sql import functions as F
 
 from fitlake.contracts import (
     DATE,
+    FIRST_DELIVERY,
     INT,
     ROW_LINEAGE,
     STRING,
@@ -22,7 +23,7 @@ from fitlake.contracts import (
     references,
     rule,
 )
-from fitlake.quality import conform
+from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup, with_member_key
 from silver._parsing import local_to_utc, text, to_int, to_timestamp
 from silver.members import MEMBER_KEY
@@ -47,24 +48,25 @@ CONTRACT = TableContract(
     keys=("usage_id",),
     expectations=(in_set("facility", FACILITIES), between("duration_minutes", 1, 24 * 60)),
     foreign_keys=(references("member_key", "silver.members"), references("location_id", "silver.locations")),
-)
-
-PARSE_RULES = (
-    not_null("member_id"),
-    known("member_id", "member_key", "silver.members"),
-    known("location_id", "site_timezone", "silver.locations", derived=("entered_at",)),
-    # A site has the rooms it has: a visit to a room the site does not offer is a wrong site or room.
-    rule(
-        "facility_offered_at_site",
-        "facility IS NULL OR site_facilities IS NULL OR array_contains(site_facilities, facility)",
+    parse_rules=(
+        not_null("member_id"),
+        known("member_id", "member_key", "silver.members"),
+        known("location_id", "site_timezone", "silver.locations", derived=("entered_at",)),
+        # A site has the rooms it has: a visit to a room the site does not offer is a wrong site or room.
+        rule(
+            "facility_offered_at_site",
+            "facility IS NULL OR site_facilities IS NULL OR array_contains(site_facilities, facility)",
+        ),
+        parsed("entered_local_time", raw="entered_at_text"),
+        parsed("duration_minutes"),
     ),
-    parsed("entered_local_time", raw="entered_at_text"),
-    parsed("duration_minutes"),
+    keep=FIRST_DELIVERY,
 )
 
 
 def transform(facility_usage_raw: DataFrame, member_pii: DataFrame, locations: DataFrame) -> DataFrame:
-    parsed_rows = facility_usage_raw.select(
+    parsed_rows = from_bronze(
+        facility_usage_raw,
         text("usage_id").alias("usage_id"),
         text("member_id").alias("member_id"),
         text("location_id").alias("location_id"),
@@ -73,12 +75,6 @@ def transform(facility_usage_raw: DataFrame, member_pii: DataFrame, locations: D
         to_int("duration_minutes").alias("duration_minutes"),
         text("entered_at").alias("entered_at_text"),
         text("duration_minutes").alias("duration_minutes_text"),
-        "_source_file",
-        "_line_number",
-        "_raw",
-        "_parse_error",
-        "_batch_id",
-        "_ingested_at",
     )
     site = {"timezone": "site_timezone", "facilities": "site_facilities"}
     with_site = lookup(with_member_key(parsed_rows, member_pii), locations, ("location_id", "location_id"), site)
@@ -88,5 +84,4 @@ def transform(facility_usage_raw: DataFrame, member_pii: DataFrame, locations: D
         F.to_date("entered_local_time").alias("entered_local_date"),
     )
     # The first delivery of a visit wins; later copies are re-sent lines.
-    first_delivered = [F.col("_ingested_at"), F.col("_source_file"), F.col("_line_number")]
-    return conform(typed, CONTRACT, PARSE_RULES, first_delivered)
+    return conform(typed, CONTRACT)

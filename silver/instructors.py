@@ -10,10 +10,10 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql.types import ArrayType
 
-from fitlake.contracts import ROW_LINEAGE, STRING, Column, TableContract, references
-from fitlake.quality import conform
+from fitlake.contracts import LATEST_DELIVERY, ROW_LINEAGE, STRING, Column, TableContract, references
+from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup
-from silver._parsing import LINE_LINEAGE, latest_delivered, text, to_codes
+from silver._parsing import text, to_codes
 
 INPUTS = ("bronze.instructors_raw", "silver.locations")
 
@@ -28,17 +28,17 @@ CONTRACT = TableContract(
     ),
     keys=("instructor_id",),
     foreign_keys=(references("location_id", "silver.locations"),),
+    parse_rules=(known("location_id", "known_location_id", "silver.locations"),),
+    keep=LATEST_DELIVERY,
 )
-
-PARSE_RULES = (known("location_id", "known_location_id", "silver.locations"),)
 
 
 def transform(instructors_raw: DataFrame, locations: DataFrame) -> DataFrame:
-    parsed_rows = instructors_raw.select(
+    parsed_rows = from_bronze(
+        instructors_raw,
         text("instructor_id").alias("instructor_id"),
         text("location_id").alias("location_id"),
         to_codes("specialties").alias("specialties"),
-        *LINE_LINEAGE,
     )
     typed = lookup(parsed_rows, locations, ("location_id", "location_id"), {"location_id": "known_location_id"})
-    return conform(typed, CONTRACT, PARSE_RULES, latest_delivered())
+    return conform(typed, CONTRACT)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql.types import ArrayType
 
-from fitlake.contracts import ROW_LINEAGE, STRING, Column, TableContract
-from fitlake.quality import conform
-from silver._parsing import LINE_LINEAGE, known_timezone, latest_delivered, text, to_codes
+from fitlake.contracts import LATEST_DELIVERY, ROW_LINEAGE, STRING, Column, TableContract
+from fitlake.quality import conform, from_bronze
+from silver._parsing import known_timezone, text, to_codes
 
 INPUTS = ("bronze.locations_raw",)
 
@@ -28,18 +28,17 @@ CONTRACT = TableContract(
     keys=("location_id",),
     # Every local time of a site becomes UTC through this zone: an unknown one would make them all NULL.
     expectations=(known_timezone("timezone"),),
+    keep=LATEST_DELIVERY,
 )
-
-PARSE_RULES = ()
 
 
 def transform(locations_raw: DataFrame) -> DataFrame:
-    typed = locations_raw.select(
+    typed = from_bronze(
+        locations_raw,
         text("location_id").alias("location_id"),
         text("name").alias("name"),
         text("city").alias("city"),
         text("timezone").alias("timezone"),
         to_codes("facilities").alias("facilities"),
-        *LINE_LINEAGE,
     )
-    return conform(typed, CONTRACT, PARSE_RULES, latest_delivered())
+    return conform(typed, CONTRACT)

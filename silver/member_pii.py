@@ -30,6 +30,7 @@ CONTRACT = TableContract(
         *ROW_LINEAGE,
     ),
     keys=("member_key",),
+    judged_by=members.CONTRACT.name,
 )
 
 

@@ -20,11 +20,12 @@ from fitlake.contracts import (
     between,
     decimal,
     in_set,
+    latest_by,
     parsed,
     rule,
 )
 from fitlake.privacy import Secrets, decrypt, pseudonym
-from fitlake.quality import conform
+from fitlake.quality import conform, from_bronze
 from silver._parsing import text, to_boolean, to_date, to_decimal, to_timestamp
 
 PLANS = ("basic", "plus", "elite")
@@ -64,17 +65,19 @@ CONTRACT = TableContract(
         rule("cancel_date_not_before_join_date", "cancel_date IS NULL OR cancel_date >= join_date"),
         rule("research_consent_date_iff_consent", "research_consent = (research_consent_date IS NOT NULL)"),
     ),
+    parse_rules=(
+        parsed("monthly_fee"),
+        parsed("join_date"),
+        parsed("cancel_date"),
+        parsed("exported_at"),
+        parsed("marketing_consent"),
+        parsed("research_consent"),
+        parsed("research_consent_date"),
+    ),
+    # A member appears in every export that changed them: the latest export is their current state.
+    keep=latest_by("exported_at", "the latest export of a member is their current state"),
 )
 
-PARSE_RULES = (
-    parsed("monthly_fee"),
-    parsed("join_date"),
-    parsed("cancel_date"),
-    parsed("exported_at"),
-    parsed("marketing_consent"),
-    parsed("research_consent"),
-    parsed("research_consent_date"),
-)
 
 TYPED_FROM_TEXT = {
     "monthly_fee": lambda c: to_decimal(c, 8, 2),
@@ -90,7 +93,8 @@ TYPED_FROM_TEXT = {
 def snapshots(members_raw: DataFrame, secrets: Secrets) -> DataFrame:
     """Every exported state, typed, with the member's contact details decrypted (for silver.member_pii)."""
     member_id = text("member_id")
-    return members_raw.select(
+    return from_bronze(
+        members_raw,
         pseudonym(member_id, secrets.pseudonym_salt).alias("member_key"),
         member_id.alias("member_id"),
         *[F.trim(decrypt(c, secrets.pii_key)).alias(c) for c in ("first_name", "last_name", "email", "phone")],
@@ -102,15 +106,8 @@ def snapshots(members_raw: DataFrame, secrets: Secrets) -> DataFrame:
         *[parse(c).alias(c) for c, parse in TYPED_FROM_TEXT.items()],
         *[text(c).alias(f"{c}_text") for c in TYPED_FROM_TEXT],
         F.col("wearable_device_id").isNotNull().alias("has_wearable"),
-        "_source_file",
-        "_line_number",
-        "_raw",
-        "_parse_error",
-        "_batch_id",
     )
 
 
 def transform(members_raw: DataFrame, *, secrets: Secrets) -> DataFrame:
-    # A member appears in every export that changed them: the latest export is the current state.
-    latest_first = [F.col("exported_at").desc(), F.col("_source_file").desc(), F.col("_line_number").desc()]
-    return conform(snapshots(members_raw, secrets), CONTRACT, PARSE_RULES, latest_first)
+    return conform(snapshots(members_raw, secrets), CONTRACT)

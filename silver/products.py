@@ -5,8 +5,18 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from fitlake.contracts import ROW_LINEAGE, STRING, Column, TableContract, between, decimal, in_set, parsed
-from fitlake.quality import conform
+from fitlake.contracts import (
+    ROW_LINEAGE,
+    STRING,
+    Column,
+    Deduplication,
+    TableContract,
+    between,
+    decimal,
+    in_set,
+    parsed,
+)
+from fitlake.quality import conform, from_bronze
 from silver._parsing import name_key, text, to_decimal
 
 CATEGORIES = ("juice_bar", "supplements", "snacks", "apparel")
@@ -32,30 +42,26 @@ CONTRACT = TableContract(
     ),
     keys=("sku",),
     expectations=(in_set("category", CATEGORIES), between("list_price", 0, 10000)),
+    parse_rules=(parsed("list_price"),),
+    # The catalog is re-sent whole when it changes. Landing paths are <source>/<yyyy-mm-dd>/part-*, so a later path
+    # is a later export, whenever it was ingested.
+    keep=Deduplication(
+        ("-_source_file", "-_ingested_at", "-_line_number"), "the latest export of a SKU is its current state"
+    ),
 )
-
-PARSE_RULES = (parsed("list_price"),)
 
 
 def transform(products_raw: DataFrame) -> DataFrame:
-    typed = products_raw.select(
+    typed = from_bronze(
+        products_raw,
         text("sku").alias("sku"),
         text("name").alias("name"),
         F.lower(text("category")).alias("category"),
         to_decimal("list_price", 8, 2).alias("list_price"),
         name_key("name").alias("name_key"),
         text("list_price").alias("list_price_text"),
-        "_source_file",
-        "_line_number",
-        "_raw",
-        "_parse_error",
-        "_batch_id",
-        "_ingested_at",
     )
-    # The catalog is re-sent whole when it changes: the latest export of a SKU is its current state.
-    # Landing paths are <source>/<yyyy-mm-dd>/part-*, so a later path is a later export.
-    latest_first = [F.col("_source_file").desc(), F.col("_ingested_at").desc(), F.col("_line_number").desc()]
-    return conform(typed, CONTRACT, PARSE_RULES, latest_first)
+    return conform(typed, CONTRACT)
 
 
 def by_name_key(products: DataFrame) -> DataFrame:

@@ -11,6 +11,7 @@ from pyspark.sql import functions as F
 from fitlake.contracts import (
     BOOLEAN,
     DATE,
+    FIRST_DELIVERY,
     INT,
     ROW_LINEAGE,
     STRING,
@@ -25,7 +26,7 @@ from fitlake.contracts import (
     references,
     rule,
 )
-from fitlake.quality import conform
+from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup, with_member_key
 from silver._parsing import local_to_utc, name_key, text, to_decimal, to_int, to_timestamp
 from silver.members import MEMBER_KEY
@@ -71,23 +72,24 @@ CONTRACT = TableContract(
         references("sku", "silver.products"),
         references("location_id", "silver.locations"),
     ),
-)
-
-PARSE_RULES = (
-    known("member_id", "member_key", "silver.members"),
-    known("location_id", "site_timezone", "silver.locations", derived=("sold_at",)),
-    not_null("item_name"),
-    known("item_name", "sku", "silver.products"),
-    parsed("line_number"),
-    parsed("sold_local_time", raw="sold_at_text"),
-    parsed("quantity"),
-    parsed("unit_price"),
-    parsed("line_total"),
+    parse_rules=(
+        known("member_id", "member_key", "silver.members"),
+        known("location_id", "site_timezone", "silver.locations", derived=("sold_at",)),
+        not_null("item_name"),
+        known("item_name", "sku", "silver.products"),
+        parsed("line_number"),
+        parsed("sold_local_time", raw="sold_at_text"),
+        parsed("quantity"),
+        parsed("unit_price"),
+        parsed("line_total"),
+    ),
+    keep=FIRST_DELIVERY,
 )
 
 
 def transform(retail_raw: DataFrame, member_pii: DataFrame, products: DataFrame, locations: DataFrame) -> DataFrame:
-    parsed_rows = retail_raw.select(
+    parsed_rows = from_bronze(
+        retail_raw,
         text("receipt_id").alias("receipt_id"),
         to_int("line_number").alias("line_number"),
         text("location_id").alias("location_id"),
@@ -102,12 +104,6 @@ def transform(retail_raw: DataFrame, member_pii: DataFrame, products: DataFrame,
         F.lower(text("payment_method")).alias("payment_method"),
         text("refund_of_receipt").alias("refund_of_receipt"),
         *[text(c).alias(f"{c}_text") for c in ("line_number", "sold_at", "quantity", "unit_price", "line_total")],
-        "_source_file",
-        "_line_number",
-        "_raw",
-        "_parse_error",
-        "_batch_id",
-        "_ingested_at",
     )
     with_member = with_member_key(parsed_rows, member_pii)
     # The till prints the item as a cashier typed it; its normalised name finds the catalog product.
@@ -120,5 +116,4 @@ def transform(retail_raw: DataFrame, member_pii: DataFrame, products: DataFrame,
         (F.col("quantity") < 0).alias("is_refund"),
     )
     # The first delivery of a line wins; later copies are re-sent lines.
-    first_delivered = [F.col("_ingested_at"), F.col("_source_file"), F.col("_line_number")]
-    return conform(typed, CONTRACT, PARSE_RULES, first_delivered)
+    return conform(typed, CONTRACT)

@@ -15,6 +15,7 @@ from pyspark.sql import functions as F
 from fitlake.contracts import (
     DATE,
     DOUBLE,
+    FIRST_DELIVERY,
     INT,
     ROW_LINEAGE,
     STRING,
@@ -28,9 +29,9 @@ from fitlake.contracts import (
     rule,
 )
 from fitlake.privacy import Secrets, decrypt
-from fitlake.quality import conform
+from fitlake.quality import conform, from_bronze
 from silver._lookups import lookup
-from silver._parsing import LINE_LINEAGE, first_delivered, local_to_utc, text, to_double, to_int, to_timestamp
+from silver._parsing import local_to_utc, text, to_double, to_int, to_timestamp
 from silver._research import CONSENT, has_consent, research_subjects
 from silver.members import MEMBER_KEY
 
@@ -90,11 +91,10 @@ CONTRACT = TableContract(
         ),
     ),
     foreign_keys=(references("member_key", "silver.members"),),
+    # A device no member has linked is not an error but data nobody consented to: it is withheld.
+    parse_rules=(not_null("wearable_device_id"), *[parsed(c) for c in SOURCE_FIELDS]),
+    keep=FIRST_DELIVERY,
 )
-
-# A minute without a device cannot belong to anyone; one whose time does not parse cannot be placed.
-# A device no member has linked is not an error but data nobody consented to: it is withheld.
-PARSE_RULES = (not_null("wearable_device_id"), *[parsed(c) for c in SOURCE_FIELDS])
 
 
 def wearers(member_pii: DataFrame, members: DataFrame, locations: DataFrame) -> DataFrame:
@@ -107,7 +107,8 @@ def transform(
     wearables_raw: DataFrame, member_pii: DataFrame, members: DataFrame, locations: DataFrame, *, secrets: Secrets
 ) -> DataFrame:
     # Decrypted once, in its own column: every use of an expression may evaluate it again.
-    parsed_rows = wearables_raw.withColumn("Id", decrypt("Id", secrets.pii_key)).select(
+    parsed_rows = from_bronze(
+        wearables_raw.withColumn("Id", decrypt("Id", secrets.pii_key)),
         text("Id").alias("wearable_device_id"),
         to_timestamp("ActivityMinute", FITBIT_MINUTE).alias("minute_local_time"),
         to_int("Steps").alias("steps"),
@@ -117,7 +118,6 @@ def transform(
         to_int("HeartRate").alias("heart_rate"),
         to_int("SleepValue").alias("sleep_state"),
         *[text(field).alias(f"{c}_text") for c, field in SOURCE_FIELDS.items()],
-        *LINE_LINEAGE,
     )
     by_device = wearers(member_pii, members, locations)
     taken = ("member_key", *CONSENT, "wearer_timezone")
@@ -130,4 +130,4 @@ def transform(
         (F.hour(local) * 60 + F.minute(local)).alias("local_minute_of_day"),
     )
     # A device re-sends minutes it already sent: the first delivery wins.
-    return conform(typed, CONTRACT, PARSE_RULES, first_delivered(), consented=has_consent(F.col("local_date")))
+    return conform(typed, CONTRACT, consented=has_consent(F.col("local_date")))

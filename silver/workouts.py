@@ -16,6 +16,7 @@ from fitlake.contracts import (
     BOOLEAN,
     DATE,
     DOUBLE,
+    FIRST_DELIVERY,
     INT,
     ROW_LINEAGE,
     STRING,
@@ -28,17 +29,9 @@ from fitlake.contracts import (
     rule,
 )
 from fitlake.privacy import Secrets, decrypt, has_contact_details, redact_contact_details
-from fitlake.quality import conform
+from fitlake.quality import conform, from_bronze
 from silver._lookups import lookup
-from silver._parsing import (
-    LINE_LINEAGE,
-    first_delivered,
-    text,
-    to_date_with_month_name,
-    to_double,
-    to_duration_seconds,
-    to_int,
-)
+from silver._parsing import text, to_date_with_month_name, to_double, to_duration_seconds, to_int
 from silver._research import CONSENT, has_consent, research_subjects
 from silver.members import MEMBER_KEY
 
@@ -53,6 +46,21 @@ WORKOUT_URL = r"/workout/([0-9]{1,18})/?$"
 RECORD_PACE = ((25, 2.8), (21, 2.7), (10, 2.6), (0, 2.3))  # longest first
 
 INPUTS = ("bronze.workouts_raw", "silver.member_pii", "silver.members")
+
+# Typed column -> the MapMyRun field it is read from (kept as `<column>_text` for the parse rules).
+SOURCE_FIELDS = {
+    "workout_id": "Link",
+    "workout_date": "workout_date",
+    "submitted_date": "date_submitted",
+    "duration_seconds": "workout_time_seconds",
+    "distance_mi": "distance_mi",
+    "avg_pace_min_mi": "avg_pace_min_mi",
+    "max_pace_min_mi": "max_pace_min_mi",
+    "avg_speed_mi_h": "avg_speed_mi_h",
+    "calories": "calories_burned_kcal",
+    "avg_heart_rate": "avg_heart_rate",
+    "steps": "Steps",
+}
 
 CONTRACT = TableContract(
     name="silver.workouts",
@@ -96,32 +104,18 @@ CONTRACT = TableContract(
         ),
     ),
     foreign_keys=(references("member_key", "silver.members"),),
+    # A member number no member has is not an error but data nobody consented to: it is withheld.
+    parse_rules=(not_null("member_id"), *[parsed(c) for c in SOURCE_FIELDS]),
+    keep=FIRST_DELIVERY,
 )
-
-# Typed column -> the MapMyRun field it is read from (kept as `<column>_text` for the parse rules).
-SOURCE_FIELDS = {
-    "workout_id": "Link",
-    "workout_date": "workout_date",
-    "submitted_date": "date_submitted",
-    "duration_seconds": "workout_time_seconds",
-    "distance_mi": "distance_mi",
-    "avg_pace_min_mi": "avg_pace_min_mi",
-    "max_pace_min_mi": "max_pace_min_mi",
-    "avg_speed_mi_h": "avg_speed_mi_h",
-    "calories": "calories_burned_kcal",
-    "avg_heart_rate": "avg_heart_rate",
-    "steps": "Steps",
-}
-
-# A member number no member has is not an error but data nobody consented to: it is withheld.
-PARSE_RULES = (not_null("member_id"), *[parsed(c) for c in SOURCE_FIELDS])
 
 
 def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame, *, secrets: Secrets) -> DataFrame:
     # Decrypted once, in their own columns: every use of an expression may evaluate it again.
     clear = workouts_raw.withColumns({c: decrypt(c, secrets.pii_key) for c in ("Link", "Notes")})
     link = text("Link")
-    parsed_rows = clear.select(
+    parsed_rows = from_bronze(
+        clear,
         text("member_id").alias("member_id"),
         F.when(link.rlike(WORKOUT_URL), F.regexp_extract(link, WORKOUT_URL, 1).try_cast("bigint")).alias("workout_id"),
         to_date_with_month_name("workout_date").alias("workout_date"),
@@ -135,7 +129,6 @@ def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame
         text("Notes").alias("clear_note"),
         text("Source").alias("source"),
         *[text(field).alias(f"{c}_text") for c, field in SOURCE_FIELDS.items()],
-        *LINE_LINEAGE,
     )
     subjects = research_subjects(member_pii, members, "member_id")
     typed = lookup(parsed_rows, subjects, ("member_id", "member_id"), {c: c for c in ("member_key", *CONSENT)})
@@ -149,4 +142,4 @@ def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame
         F.coalesce(has_contact_details("clear_note"), F.lit(False)).alias("note_redacted"),
     )
     # A connector re-sends workouts it already sent: the first delivery wins.
-    return conform(typed, CONTRACT, PARSE_RULES, first_delivered(), consented=has_consent(F.col("workout_date")))
+    return conform(typed, CONTRACT, consented=has_consent(F.col("workout_date")))

@@ -4,9 +4,10 @@ rules."""
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Sequence
 
-from fitlake.contracts import ForeignKey, TableContract, not_null, unique_rule
+from fitlake.contracts import Expectation, ForeignKey, TableContract, not_null, unique_rule
 from fitlake.docs.markdown import GENERATED, anchor, link
 from fitlake.docs.pipelines import Pipeline, quarantined_tables
 
@@ -44,7 +45,9 @@ def _foreign_key(fk: ForeignKey) -> str:
     )
 
 
-def _table_entry(contract: TableContract, owner: dict[str, str], quarantine: dict[str, str]) -> list[str]:
+def _table_entry(
+    contract: TableContract, owner: dict[str, str], quarantine: dict[str, str], judged_by: dict[str, TableContract]
+) -> list[str]:
     lines = [f"#### {contract.name}", "", f"`<catalog>.{contract.name}`: {_text(contract.comment)}", ""]
     keys = _names(contract.keys) + (
         f", unique, checked as {_code(unique_rule(contract.keys))}" if contract.keys else ""
@@ -59,13 +62,57 @@ def _table_entry(contract: TableContract, owner: dict[str, str], quarantine: dic
     lines += [
         _row(_code(c.name), _code(c.type), _yes(c.nullable), _yes(c.pii), _text(c.comment)) for c in contract.columns
     ]
-    # A NOT NULL column's rule is said once, in the introduction, not again under every table.
-    derived = {not_null(c.name).rule for c in contract.columns if not c.nullable}
-    rules = [e for e in contract.row_expectations if e.rule not in derived]
-    if rules:
-        lines += ["", "| expectation | level | passes when (SQL) |", "|---|---|---|"]
-        lines += [_row(_code(e.rule), e.level, _code(e.sql)) for e in rules]
+    if contract.name in quarantine:
+        lines += _quarantine_rules(contract, judged_by)
+    else:
+        # A NOT NULL column's rule is said once, in the introduction, not again under every table.
+        derived = {not_null(c.name).rule for c in contract.columns if not c.nullable}
+        rules = [e for e in contract.row_expectations if e.rule not in derived]
+        if rules:
+            lines += ["", "| expectation | level | passes when (SQL) |", "|---|---|---|"]
+            lines += [_row(_code(e.rule), e.level, _passes_when(e)) for e in rules]
     return [*lines, ""]
+
+
+# Prose and lists are wrapped: a line of the dictionary stays readable in a diff.
+LINE_WIDTH = 120
+
+
+def _wrapped(text: str, **indents: str) -> list[str]:
+    """Lines of at most LINE_WIDTH, broken at spaces only: never inside a link or a code span's word."""
+    return textwrap.wrap(text, LINE_WIDTH, break_long_words=False, break_on_hyphens=False, **indents)
+
+
+TIER_NAMES = ("1 record", "2 parsing", "3 contract")
+# An in_set rule listing more values than this shows how many and what they are, not each one.
+MAX_LISTED_VALUES = 20
+
+
+def _passes_when(e: Expectation) -> str:
+    if e.kind == "in_set" and (e.values_named or len(e.params) > MAX_LISTED_VALUES):
+        values = f"{len(e.params)} {e.values_named or 'values'}"
+        return f"{_code(e.columns[0])} is NULL or one of the {values}"
+    return _code(e.sql)
+
+
+def _quarantine_rules(contract: TableContract, judged_by: dict[str, TableContract]) -> list[str]:
+    """Every rule a row of this Silver table is quarantined for, tier by tier, and which copy of a key is kept."""
+    judge = judged_by.get(contract.name, contract)
+    lines = [""]
+    if judge is not contract:
+        lines += [f"Rows are judged by the rules of {link(judge.name)}, whose rows these are.", ""]
+    if judge.keep is not None:
+        lines += [f"Rows sharing the keys: {_text(judge.keep.describe())}.", ""]
+    lines += [
+        "A row is quarantined, with the rules it broke, when it breaks an `error` rule below; a `warn` rule is "
+        "only reported. Rules are checked tier by tier, and a row is reported for the first tier it fails.",
+        "",
+        "| rule | tier | level | passes when (SQL) |",
+        "|---|---|---|---|",
+    ]
+    for tier, rules in zip(TIER_NAMES, judge.rule_tiers(), strict=True):
+        lines += [_row(_code(e.rule), tier, e.level, _passes_when(e)) for e in rules]
+    return lines
 
 
 def data_dictionary(pipelines: Sequence[Pipeline]) -> str:
@@ -73,20 +120,26 @@ def data_dictionary(pipelines: Sequence[Pipeline]) -> str:
     tables = [c for p in pipelines for c in p.tables]
     owner = quarantined_tables(tables)
     quarantine = {table: q for q, table in owner.items()}
+    by_name = {c.name: c for c in tables}
+    judged_by = {c.name: by_name[c.judged_by] for c in tables if c.judged_by}
     lines = [
         "# Data dictionary",
         "",
         GENERATED,
         "",
-        "Every table of the lakehouse, as its contract declares it. A table's full name is "
-        "`<catalog>.<schema>.<table>`: the catalog is `FITLAKE_CATALOG` (default `fitlake`), and "
-        "`FITLAKE_SCHEMA_PREFIX` goes before the schema (`dev_silver`). *Personal data* columns are "
-        "encrypted in Bronze and in the clear only in `silver.member_pii`. Expectations are row rules, "
-        "true for a row that passes; besides those listed, each column that is not nullable is checked as "
-        "`not_null(<column>)`. Silver quarantines a row that breaks an `error` rule and Gold fails its build; "
-        "a `warn` rule is only reported. `quality_checks` checks the Silver and Gold tables and records each "
-        "rule, key and foreign key in `ops.dq_results` under the names used here. [erd.md](erd.md) draws the "
-        "foreign keys.",
+        *_wrapped(
+            "Every table of the lakehouse, as its contract declares it. A table's full name is "
+            "`<catalog>.<schema>.<table>`: the catalog is `FITLAKE_CATALOG` (default `fitlake`), and "
+            "`FITLAKE_SCHEMA_PREFIX` goes before the schema (`dev_silver`). *Personal data* columns are "
+            "encrypted in Bronze and in the clear only in `silver.member_pii`. Expectations are row rules, "
+            "true for a row that passes. A Silver table lists every rule a row can be quarantined for: whether "
+            "the line is a record, whether its fields parse, then its references and the table's own rules, "
+            "each column that is not nullable included. Elsewhere, besides the rules listed, each column that is "
+            "not nullable is checked as `not_null(<column>)`, and Gold fails its build on a broken `error` rule; "
+            "a `warn` rule is only reported. `quality_checks` checks the Silver and Gold tables and records each "
+            "rule, key and foreign key in `ops.dq_results` under the names used here. [erd.md](erd.md) draws the "
+            "foreign keys."
+        ),
         "",
         "## Contents",
         "",
@@ -94,14 +147,15 @@ def data_dictionary(pipelines: Sequence[Pipeline]) -> str:
     for pipeline in pipelines:
         lines.append(f"- {pipeline.title}")
         for layer, contracts in pipeline.layers():
-            lines.append(f"  - {layer.capitalize()}: {', '.join(link(c.name) for c in contracts)}")
+            entry = f"{layer.capitalize()}: {', '.join(link(c.name) for c in contracts)}"
+            lines += _wrapped(entry, initial_indent="  - ", subsequent_indent="    ")
     lines.append("")
     for pipeline in pipelines:
         lines += [f"## {pipeline.title}", ""]
         for layer, contracts in pipeline.layers():
             lines += [f"### {pipeline.layer_title(layer)}", ""]
             for contract in contracts:
-                lines += _table_entry(contract, owner, quarantine)
+                lines += _table_entry(contract, owner, quarantine, judged_by)
     _check_anchors_unique(lines)
     return "\n".join(lines).rstrip("\n") + "\n"
 

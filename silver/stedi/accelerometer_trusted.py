@@ -10,9 +10,9 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from fitlake.contracts import DOUBLE, ROW_LINEAGE, TIMESTAMP, Column, Expectation, TableContract, parsed
+from fitlake.contracts import DOUBLE, FIRST_DELIVERY, ROW_LINEAGE, TIMESTAMP, Column, Expectation, TableContract, parsed
 from fitlake.privacy import Secrets, decrypt
-from fitlake.quality import conform
+from fitlake.quality import conform, from_bronze
 from silver._lookups import lookup
 from silver._parsing import text
 from silver.stedi._customers import CUSTOMER_KEY, customer_key
@@ -33,30 +33,24 @@ CONTRACT = TableContract(
         *ROW_LINEAGE,
     ),
     keys=("customer_key", "reading_at", *AXES),
-)
-
-PARSE_RULES = (
-    Expectation("not_null(user)", "customer_key IS NOT NULL", columns=("customer_key",)),
-    parsed("reading_at", raw="timestamp_text"),
-    *[parsed(axis) for axis in AXES],
+    parse_rules=(
+        Expectation("not_null(user)", "customer_key IS NOT NULL", columns=("customer_key",)),
+        parsed("reading_at", raw="timestamp_text"),
+        *[parsed(axis) for axis in AXES],
+    ),
+    keep=FIRST_DELIVERY,
 )
 
 
 def transform(accelerometer_landing: DataFrame, customer_trusted: DataFrame, *, secrets: Secrets) -> DataFrame:
-    typed = accelerometer_landing.select(
+    typed = from_bronze(
+        accelerometer_landing,
         customer_key(decrypt("user", secrets.pii_key), secrets.pseudonym_salt).alias("customer_key"),
         epoch_millis("timestamp").alias("reading_at"),
         text("timestamp").alias("timestamp_text"),
         *[number(axis, "double").alias(axis) for axis in AXES],
         *[text(axis).alias(f"{axis}_text") for axis in AXES],
-        "_source_file",
-        "_line_number",
-        "_raw",
-        "_parse_error",
-        "_batch_id",
-        "_ingested_at",
     )
     trusted = customer_trusted.select("customer_key", F.lit(True).alias("is_trusted"))
     with_consent = lookup(typed, trusted, ("customer_key", "customer_key"), {"is_trusted": "_consented"})
-    first_delivered = [F.col("_ingested_at"), F.col("_source_file"), F.col("_line_number")]
-    return conform(with_consent, CONTRACT, PARSE_RULES, first_delivered, consented=F.col("_consented"))
+    return conform(with_consent, CONTRACT, consented=F.col("_consented"))

@@ -10,8 +10,19 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from fitlake.contracts import INT, ROW_LINEAGE, STRING, TIMESTAMP, Column, TableContract, not_null, parsed, rule
-from fitlake.quality import conform
+from fitlake.contracts import (
+    FIRST_DELIVERY,
+    INT,
+    ROW_LINEAGE,
+    STRING,
+    TIMESTAMP,
+    Column,
+    TableContract,
+    not_null,
+    parsed,
+    rule,
+)
+from fitlake.quality import conform, from_bronze
 from silver._parsing import text
 from silver.stedi._customers import curated_customers
 from silver.stedi._parsing import epoch_millis, number
@@ -35,30 +46,25 @@ CONTRACT = TableContract(
     ),
     keys=("serial_number", "sensor_reading_at"),
     expectations=(rule("distance_not_negative", "distance_from_object >= 0"),),
-)
-
-PARSE_RULES = (
-    not_null("serial_number"),  # a reading of no device: broken, not merely of a device without consent
-    parsed("sensor_reading_at", raw="sensorReadingTime_text"),
-    parsed("distance_from_object", raw="distanceFromObject_text"),
+    parse_rules=(
+        not_null("serial_number"),  # a reading of no device: broken, not merely of a device without consent
+        parsed("sensor_reading_at", raw="sensorReadingTime_text"),
+        parsed("distance_from_object", raw="distanceFromObject_text"),
+    ),
+    keep=FIRST_DELIVERY,
 )
 
 
 def transform(
     step_trainer_landing: DataFrame, customer_trusted: DataFrame, accelerometer_trusted: DataFrame
 ) -> DataFrame:
-    typed = step_trainer_landing.select(
+    typed = from_bronze(
+        step_trainer_landing,
         text("serialNumber").alias("serial_number"),
         epoch_millis("sensorReadingTime").alias("sensor_reading_at"),
         number("distanceFromObject", "int").alias("distance_from_object"),
         text("sensorReadingTime").alias("sensorReadingTime_text"),
         text("distanceFromObject").alias("distanceFromObject_text"),
-        "_source_file",
-        "_line_number",
-        "_raw",
-        "_parse_error",
-        "_batch_id",
-        "_ingested_at",
     )
     # distinct(): a serial number shared by several curated customers must not multiply its readings.
     curated_devices = (
@@ -67,5 +73,4 @@ def transform(
         .distinct()
     )
     with_consent = typed.join(curated_devices, F.col("serial_number") == F.col("_curated_serial"), "left")
-    first_delivered = [F.col("_ingested_at"), F.col("_source_file"), F.col("_line_number")]
-    return conform(with_consent, CONTRACT, PARSE_RULES, first_delivered, consented=F.col("_consented"))
+    return conform(with_consent, CONTRACT, consented=F.col("_consented"))

@@ -18,12 +18,24 @@ from typer.testing import CliRunner
 
 from fitlake import docs, registry
 from fitlake.cli import app
-from fitlake.contracts import DATE, ROW_LINEAGE, STRING, Column, TableContract, decimal, references, rule
+from fitlake.contracts import (
+    DATE,
+    FIRST_DELIVERY,
+    ROW_LINEAGE,
+    STRING,
+    Column,
+    TableContract,
+    decimal,
+    parsed,
+    references,
+    rule,
+)
 from fitlake.docs.dictionary import data_dictionary
 from fitlake.docs.erd import entity, erd
 from fitlake.docs.markdown import anchor
 from fitlake.errors import UsageError
 from fitlake.quality import quarantine_contract
+from silver._parsing import KNOWN_TIMEZONES, known_timezone
 
 REPO_DOCS = Path(__file__).resolve().parents[2] / "docs"
 REGENERATE = "run `.venv/bin/fitlake docs` and commit docs/"
@@ -57,6 +69,8 @@ VISITS = TableContract(
         references("member_key", "silver.members"),
         references("referrer_key", "silver.members", "member_key", level="warn"),
     ),
+    parse_rules=(parsed("visit_date"), known_timezone("site_timezone")),
+    keep=FIRST_DELIVERY,
 )
 HAND_BUILT = [docs.Pipeline("daily", "Daily", (VISITS, quarantine_contract(VISITS), MEMBERS))]
 
@@ -93,14 +107,42 @@ def test_the_dictionary_shows_keys_personal_data_foreign_keys_rules_and_quaranti
         "| `member_key` | `string` | no | no | Visitor |",
         "| `tags` | `array<string>` | yes | no | Labels \\| flags |",
         "| `fee_positive` | warn | `monthly_fee IS NULL OR monthly_fee > 0` |",
-        "| `named` | error | `visit_id \\|\\| '' <> ''` |",
+        # a table with a quarantine: every rule a row is quarantined for, in its tier, and which copy is kept
+        "Rows sharing the keys: the first delivery wins; later copies are re-sent records (kept: the first by "
+        "_ingested_at, _source_file, _line_number).",
+        "| `well_formed_record` | 1 record | error | `_parse_error IS NULL` |",
+        "| `parseable(visit_date)` | 2 parsing | error | `` `visit_date_text` IS NULL OR `visit_date` IS NOT NULL `` |",
+        f"| `known_timezone` | 2 parsing | error | `site_timezone` is NULL or one of the {len(KNOWN_TIMEZONES)} IANA "
+        "region zones (Area/City) |",
+        "| `not_null(visit_date)` | 3 contract | error | `` `visit_date` IS NOT NULL `` |",
+        "| `named` | 3 contract | error | `visit_id \\|\\| '' <> ''` |",
     ]
     assert [line for line in expected if line not in lines] == []
     headings = [line for line in lines if line.startswith("#### ")]
     # each quarantine right after its table, whatever the order given
     assert headings == ["#### silver.members", "#### silver.visits", "#### silver.visits_quarantine"]
-    # NOT NULL is said once, in the introduction, not as a row under every table
-    assert not [line for line in lines if line.startswith("| `not_null(")]
+    # A table without a quarantine says NOT NULL once, in the introduction, not as a row of its own
+    members = lines[lines.index("#### silver.members") : lines.index("#### silver.visits")]
+    assert not [line for line in members if line.startswith("| `not_null(")]
+
+
+def test_the_dictionary_lists_every_rule_a_row_of_each_table_can_be_quarantined_for(rendered):
+    sections = re.split(r"^#### ", rendered[docs.DICTIONARY_FILE], flags=re.MULTILINE)
+    by_table = {section.split("\n", 1)[0]: section for section in sections[1:]}
+    checked = 0
+    for name, contract in registry.contracts().items():
+        if quarantine_contract(contract).name not in registry.contracts():
+            continue
+        judge = registry.contracts()[contract.judged_by] if contract.judged_by else contract
+        listed = set(re.findall(r"^\| `([^`]+)` \| \d \w+ \| (?:error|warn) \|", by_table[name], re.MULTILINE))
+        assert listed == {e.rule for tier in judge.rule_tiers() for e in tier}, name
+        checked += 1
+    assert checked >= 16
+
+
+def test_no_line_of_the_dictionary_is_over_500_characters(rendered):
+    long = [line[:80] for line in rendered[docs.DICTIONARY_FILE].splitlines() if len(line) > 500]
+    assert long == []
 
 
 def test_the_erd_marks_keys_draws_foreign_keys_and_spells_types_mermaid_can_read():

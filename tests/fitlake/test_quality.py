@@ -1,8 +1,9 @@
 from datetime import UTC, datetime
 
+import pytest
 from pyspark.sql import functions as F
 
-from fitlake.contracts import STRING, Column, TableContract, in_set, rule
+from fitlake.contracts import FIRST_DELIVERY, STRING, Column, TableContract, in_set, latest_by, parsed, rule
 from fitlake.quality import (
     SplitCounts,
     conform,
@@ -12,6 +13,7 @@ from fitlake.quality import (
     quarantined_rows,
     valid_rows,
 )
+from silver._lookups import known
 from tests.builders import assert_same_rows
 
 PARSED = rule("parsed", "_parse_error IS NULL")
@@ -59,9 +61,23 @@ def test_first_row_in_order_wins_and_quarantined_rows_do_not_shadow_valid_ones(s
     assert result == {("k1", 3): True, ("k1", 1): False, ("k1", 0): False, ("k1", -1): False, ("k2", 5): False}
 
 
+def _lines(spark, rows: list[tuple], schema: str):
+    """Rows of a transform's parsed columns, with the Bronze lineage conform carries: line i+1 of one file."""
+    lineage = ("f", "raw", "b1", datetime(2025, 1, 2))
+    return spark.createDataFrame(
+        [(*row, i + 1, *lineage) for i, row in enumerate(rows)],
+        f"{schema}, _line_number int, _source_file string, _raw string, _batch_id string, _ingested_at timestamp",
+    )
+
+
+KEYED = TableContract(
+    "silver.t", "t", (Column("key", STRING, "k", nullable=False),), keys=("key",), keep=FIRST_DELIVERY
+)
+
+
 def test_research_data_without_consent_is_withheld_unless_the_line_did_not_parse(spark):
-    contract = TableContract("silver.t", "t", (Column("key", STRING, "k", nullable=False),), keys=("key",))
-    df = spark.createDataFrame(
+    df = _lines(
+        spark,
         [
             ("a", True, None),
             ("b", False, None),  # parsed, no consent: withheld, not checked further
@@ -71,11 +87,55 @@ def test_research_data_without_consent_is_withheld_unless_the_line_did_not_parse
         ],
         "key string, consented boolean, _parse_error string",
     )
-    flagged = conform(df, contract, [], [F.col("key")], consented=F.col("consented"))
+    flagged = conform(df, KEYED, consented=F.col("consented"))
     outcome = {r.key: (r._quarantine_reason, r._is_withheld) for r in flagged.collect() if r.key != "d"}
     assert outcome == {"a": (None, False), "b": (None, True), None: (None, True), "c": (None, True)}
     assert flagged.filter("key = 'd'").first()._quarantine_reason == "well_formed_record"
     assert count_outcomes(flagged) == SplitCounts(rows_in=5, quarantined=1, duplicates=0, withheld=3)
+
+
+def test_the_contract_says_which_copy_of_a_key_is_kept(spark):
+    df = _lines(spark, [("a", 1, None), ("a", 3, None), ("a", 2, None)], "key string, version int, _parse_error string")
+    latest = TableContract(
+        "silver.t", "t", KEYED.columns, keys=("key",), keep=latest_by("version", "the latest version is the state")
+    )
+    kept = {
+        c.keep.order[0]: [r.version for r in conform(df, c).filter("NOT _is_duplicate").collect()]
+        for c in (KEYED, latest)
+    }
+    assert kept == {"_ingested_at": [1], "-version": [3]}  # first delivered: line 1; latest version: 3
+
+
+def test_parse_rules_are_checked_before_the_contract_and_references_with_it(spark):
+    contract = TableContract(
+        "silver.t",
+        "t",
+        KEYED.columns,
+        keys=("key",),
+        expectations=(in_set("key", ["a", "b"]),),
+        parse_rules=(parsed("n"), known("member_id", "member_key", "silver.members")),
+        keep=FIRST_DELIVERY,
+    )
+    df = _lines(
+        spark,
+        [
+            ("a", 1, "1", "M1", "k1", None),
+            ("z", None, "x", "M1", "k1", None),  # unparseable n: only that is said, not the key outside the set
+            ("z", 2, "2", "M9", None, None),  # parsed: an orphan, judged with the contract's rules
+        ],
+        "key string, n int, n_text string, member_id string, member_key string, _parse_error string",
+    )
+    reasons = {r._line_number: r._quarantine_reason for r in conform(df, contract).collect()}
+    assert reasons == {1: None, 2: "parseable(n)", 3: "foreign_key(member_id); in_set(key)"}
+
+
+def test_conform_names_what_a_transform_forgot(spark):
+    no_lineage = spark.createDataFrame([("a",)], "key string")
+    with pytest.raises(ValueError, match=r"lack their lineage .*from_bronze"):
+        conform(no_lineage, KEYED)
+    unkept = TableContract("silver.t", "t", KEYED.columns, keys=("key",))
+    with pytest.raises(ValueError, match="declare which of the rows sharing its keys is kept"):
+        conform(_lines(spark, [("a", None)], "key string, _parse_error string"), unkept)
 
 
 def test_split_accounts_for_every_row(spark):
