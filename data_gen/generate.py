@@ -135,7 +135,12 @@ class DayResult:
     defects: list[dict]
 
 
-_PLAN: Plan | None = None  # set before the worker processes fork, so they share it without pickling
+_PLAN: Plan | None = None  # the period being written; each worker process is given it once (_share)
+
+
+def _share(plan: Plan) -> None:
+    global _PLAN
+    _PLAN = plan
 
 
 def _write_day(job: tuple[date, tuple[int, ...]]) -> DayResult:
@@ -210,11 +215,11 @@ def generate(
             f"{out} holds another data set ({', '.join(f'{k}={earlier.get(k)}' for k in period)}); "
             "write into an empty folder, or generate with the same settings"
         )
-    global _PLAN
-    _PLAN = plan = _plan(seed, scale, start, days, out / "landing")
+    plan = _plan(seed, scale, start, days, out / "landing")
+    _share(plan)
     jobs = list(_jobs(plan, day))
     files, records, found = 0, Counter(), []
-    for n, result in enumerate(_run(jobs, workers), start=1):
+    for n, result in enumerate(_run(plan, jobs, workers), start=1):
         files += result.files
         records.update(result.records)
         found += result.defects
@@ -233,12 +238,15 @@ def generate(
     )
 
 
-def _run(jobs: list, workers: int) -> Iterator[DayResult]:
+def _run(plan: Plan, jobs: list, workers: int) -> Iterator[DayResult]:
     if workers <= 1 or len(jobs) < 2:
         yield from map(_write_day, jobs)
         return
-    # fork shares the population with the workers; results come back in day order either way.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    # Not fork: a process with threads (an engine's, gRPC's) forked can crash or hang in the child, and the generator
+    # is called from such processes (tests, notebooks). A forkserver starts clean; each worker gets the plan once.
+    # Results come back in day order either way.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_share, initargs=(plan,)) as pool:
         yield from pool.map(_write_day, jobs, chunksize=4)
 
 

@@ -56,10 +56,25 @@ def spark(sail: SparkSession, jvm_parity: JvmParity, request: pytest.FixtureRequ
         yield sail
 
 
-@pytest.hookimpl(trylast=True)  # after -k and -m have deselected, so only modules with selected tests get one
+# Session fixtures a test run builds once and tests share: tests taking one run in one process (one xdist group),
+# first, as they are the longest. `spark`: a module's queries are recorded in the process that runs its JVM parity
+# check, and one JVM serves them all.
+SHARED_FIXTURES = ("home", "two_days", "spark")
+
+
+def _group(item: pytest.Item) -> str:
+    """The process an item must run in: that of the shared fixture it takes, else its module's (module-scoped
+    fixtures are made once)."""
+    if isinstance(item, JvmParityItem):
+        return "spark"
+    taken = getattr(item, "fixturenames", ())
+    return next((f for f in SHARED_FIXTURES if f in taken), item.getparent(pytest.Module).nodeid)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Add one JVM parity check per module whose tests take `spark`, after every other test: by then the
-    background replay of the module's queries on the JVM is done or nearly."""
+    """Add one JVM parity check per module whose tests take `spark`, after the module's tests; group the items by
+    the process they need, the shared fixtures' first."""
     modules = {item.getparent(pytest.Module): None for item in items if "spark" in getattr(item, "fixturenames", ())}
 
     def parity() -> JvmParity:
@@ -68,6 +83,24 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         return config.stash[PARITY]
 
     items += [JvmParityItem.from_parent(m, name="jvm_parity", check=parity) for m in modules]
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_group(item)))
+    shared = {name: rank for rank, name in enumerate(SHARED_FIXTURES)}
+    items.sort(key=lambda item: shared.get(_group(item), len(shared)))
+
+
+class _DropParityChecksWithoutTests:
+    """After -k or -m deselected tests: a module none of whose `spark` tests is left has nothing to compare. (A class:
+    one conftest module cannot hold two implementations of one hook.)"""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        recorded = {item.getparent(pytest.Module) for item in items if "spark" in getattr(item, "fixturenames", ())}
+        items[:] = [item for item in items if not isinstance(item, JvmParityItem) or item.parent in recorded]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_DropParityChecksWithoutTests())
 
 
 @contextmanager
