@@ -27,6 +27,11 @@ def text(name: str) -> Column:
     return F.when(trimmed != "", trimmed)
 
 
+def texts(*names: str) -> list[Column]:
+    """Each field as trimmed text under its own name (`text`)."""
+    return [text(n).alias(n) for n in names]
+
+
 def to_date(name: str, pattern: str = "yyyy-MM-dd") -> Column:
     return F.to_date(F.expr(f"try_to_timestamp(`{name}`, '{pattern}')"))
 

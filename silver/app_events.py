@@ -21,7 +21,7 @@ from fitlake.contracts import (
 )
 from fitlake.quality import conform, from_bronze
 from silver._lookups import known, with_member_key
-from silver._parsing import text, utc_iso_to_timestamp
+from silver._parsing import text, texts, utc_iso_to_timestamp
 from silver.members import MEMBER_KEY
 
 # What the app backend logs; a new kind of event is quarantined until it is declared here.
@@ -57,12 +57,10 @@ CONTRACT = TableContract(
 def transform(app_events_raw: DataFrame, member_pii: DataFrame) -> DataFrame:
     parsed_rows = from_bronze(
         app_events_raw,
-        text("event_id").alias("event_id"),
-        text("member_id").alias("member_id"),
+        *texts("event_id", "member_id", "app_version"),
         F.lower(text("event_type")).alias("event_type"),
         utc_iso_to_timestamp("event_time").alias("event_at"),
         F.lower(text("platform")).alias("platform"),
-        text("app_version").alias("app_version"),
         text("event_time").alias("event_time_text"),
     )
     typed = with_member_key(parsed_rows, member_pii)

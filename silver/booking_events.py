@@ -25,7 +25,7 @@ from fitlake.contracts import (
 )
 from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup, with_member_key
-from silver._parsing import known_timezone, local_to_utc, text, to_code, to_timestamp
+from silver._parsing import known_timezone, local_to_utc, text, texts, to_code, to_timestamp
 from silver.members import MEMBER_KEY
 
 STATUSES = ("booked", "attended", "no_show", "late_cancel", "waitlist")
@@ -67,14 +67,10 @@ CONTRACT = TableContract(
 def transform(attendance_raw: DataFrame, member_pii: DataFrame, class_sessions: DataFrame) -> DataFrame:
     parsed_rows = from_bronze(
         attendance_raw,
-        text("booking_id").alias("booking_id"),
+        *texts("booking_id", "session_id", "member_id", "instructor_id", "site_timezone"),
         to_code("status").alias("status"),
-        text("session_id").alias("session_id"),
-        text("member_id").alias("member_id"),
-        text("instructor_id").alias("instructor_id"),
         to_code("class_type").alias("class_type"),
         to_timestamp("event_time").alias("event_local_time"),
-        text("site_timezone").alias("site_timezone"),
         text("event_time").alias("event_time_text"),
     )
     resolved = lookup(

@@ -32,7 +32,7 @@ from fitlake.contracts import (
 from fitlake.privacy import Secrets, decrypt, has_contact_details, pseudonym, redact_contact_details
 from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup, with_member_key
-from silver._parsing import local_to_utc, text, to_code, to_date, to_timestamp
+from silver._parsing import local_to_utc, text, texts, to_code, to_date, to_timestamp
 from silver.members import MEMBER_KEY
 
 # The reasons the studio system offers when a membership is cancelled.
@@ -82,8 +82,7 @@ def transform(
     parsed_rows = from_bronze(
         cancellations_raw.withColumn("note_text", decrypt("notes", secrets.pii_key)),
         pseudonym(text("cancellation_id"), secrets.pseudonym_salt).alias("cancellation_key"),
-        text("member_id").alias("member_id"),
-        text("location_id").alias("location_id"),
+        *texts("member_id", "location_id"),
         to_timestamp("requested_at").alias("requested_local_time"),
         to_date("effective_date").alias("effective_date"),
         to_code("reason").alias("reason"),

@@ -23,7 +23,7 @@ from fitlake.contracts import (
 )
 from fitlake.quality import conform, from_bronze
 from silver._lookups import known, with_member_key
-from silver._parsing import known_timezone, local_to_utc, text, to_timestamp
+from silver._parsing import known_timezone, local_to_utc, text, texts, to_timestamp
 from silver.members import MEMBER_KEY
 
 CHANNELS = ("front_desk", "app")
@@ -63,11 +63,8 @@ CONTRACT = TableContract(
 def transform(checkins_raw: DataFrame, member_pii: DataFrame) -> DataFrame:
     parsed_rows = from_bronze(
         checkins_raw,
-        text("checkin_id").alias("checkin_id"),
-        text("member_id").alias("member_id"),
-        text("location_id").alias("location_id"),
+        *texts("checkin_id", "member_id", "location_id", "site_timezone"),
         to_timestamp("checkin_time").alias("checkin_local_time"),
-        text("site_timezone").alias("site_timezone"),
         F.lower(text("channel")).alias("channel"),
         text("checkin_time").alias("checkin_time_text"),
     )

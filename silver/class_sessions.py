@@ -24,7 +24,7 @@ from fitlake.contracts import (
 )
 from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup
-from silver._parsing import known_timezone, local_to_utc, text, to_code, to_int, to_timestamp
+from silver._parsing import known_timezone, local_to_utc, text, texts, to_code, to_int, to_timestamp
 
 # A class shorter than this or longer than this is a typing error in the timetable, not a class.
 MIN_MINUTES, MAX_MINUTES = 10, 240
@@ -72,14 +72,11 @@ CONTRACT = TableContract(
 def transform(class_schedule_raw: DataFrame, locations: DataFrame, instructors: DataFrame) -> DataFrame:
     parsed_rows = from_bronze(
         class_schedule_raw,
-        text("session_id").alias("session_id"),
-        text("location_id").alias("location_id"),
+        *texts("session_id", "location_id", "instructor_id", "site_timezone"),
         to_code("class_type").alias("class_type"),
-        text("instructor_id").alias("instructor_id"),
         to_timestamp("start_time").alias("start_local_time"),
         to_int("duration_minutes").alias("duration_minutes"),
         to_int("capacity").alias("capacity"),
-        text("site_timezone").alias("site_timezone"),
         *[text(c).alias(f"{c}_text") for c in ("start_time", "duration_minutes", "capacity")],
     )
     at_location = lookup(parsed_rows, locations, ("location_id", "location_id"), {"location_id": "known_location_id"})

@@ -25,7 +25,7 @@ from fitlake.contracts import (
 )
 from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup, with_member_key
-from silver._parsing import text, to_decimal, to_int, utc_iso_to_timestamp, utc_to_local
+from silver._parsing import text, texts, to_decimal, to_int, utc_iso_to_timestamp, utc_to_local
 from silver.members import MEMBER_KEY
 
 MACHINE_TYPES = ("treadmill", "rower", "bike", "elliptical", "chest_press", "leg_press", "lat_pulldown")
@@ -81,8 +81,7 @@ def transform(equipment_sessions_raw: DataFrame, member_pii: DataFrame, location
     machine_id = text("machine_id")
     parsed_rows = from_bronze(
         equipment_sessions_raw,
-        text("session_id").alias("session_id"),
-        text("member_id").alias("member_id"),
+        *texts("session_id", "member_id"),
         machine_id.alias("machine_id"),
         F.lower(text("machine_type")).alias("machine_type"),
         # The vendor names a machine <site>-<code>-<unit>: its site is the location.

@@ -25,7 +25,7 @@ from fitlake.contracts import (
 )
 from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup, with_member_key
-from silver._parsing import local_to_utc, text, to_int, to_timestamp
+from silver._parsing import local_to_utc, text, texts, to_int, to_timestamp
 from silver.members import MEMBER_KEY
 
 FACILITIES = ("sauna", "pool", "steam_room")
@@ -67,9 +67,7 @@ CONTRACT = TableContract(
 def transform(facility_usage_raw: DataFrame, member_pii: DataFrame, locations: DataFrame) -> DataFrame:
     parsed_rows = from_bronze(
         facility_usage_raw,
-        text("usage_id").alias("usage_id"),
-        text("member_id").alias("member_id"),
-        text("location_id").alias("location_id"),
+        *texts("usage_id", "member_id", "location_id"),
         F.lower(text("facility")).alias("facility"),
         to_timestamp("entered_at").alias("entered_local_time"),
         to_int("duration_minutes").alias("duration_minutes"),

@@ -13,7 +13,7 @@ from pyspark.sql.types import ArrayType
 from fitlake.contracts import LATEST_DELIVERY, ROW_LINEAGE, STRING, Column, TableContract, references
 from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup
-from silver._parsing import text, to_codes
+from silver._parsing import texts, to_codes
 
 INPUTS = ("bronze.instructors_raw", "silver.locations")
 
@@ -36,8 +36,7 @@ CONTRACT = TableContract(
 def transform(instructors_raw: DataFrame, locations: DataFrame) -> DataFrame:
     parsed_rows = from_bronze(
         instructors_raw,
-        text("instructor_id").alias("instructor_id"),
-        text("location_id").alias("location_id"),
+        *texts("instructor_id", "location_id"),
         to_codes("specialties").alias("specialties"),
     )
     typed = lookup(parsed_rows, locations, ("location_id", "location_id"), {"location_id": "known_location_id"})

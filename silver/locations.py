@@ -10,7 +10,7 @@ from pyspark.sql.types import ArrayType
 
 from fitlake.contracts import LATEST_DELIVERY, ROW_LINEAGE, STRING, Column, TableContract
 from fitlake.quality import conform, from_bronze
-from silver._parsing import known_timezone, text, to_codes
+from silver._parsing import known_timezone, texts, to_codes
 
 INPUTS = ("bronze.locations_raw",)
 
@@ -35,10 +35,7 @@ CONTRACT = TableContract(
 def transform(locations_raw: DataFrame) -> DataFrame:
     typed = from_bronze(
         locations_raw,
-        text("location_id").alias("location_id"),
-        text("name").alias("name"),
-        text("city").alias("city"),
-        text("timezone").alias("timezone"),
+        *texts("location_id", "name", "city", "timezone"),
         to_codes("facilities").alias("facilities"),
     )
     return conform(typed, CONTRACT)

@@ -26,7 +26,7 @@ from fitlake.contracts import (
 )
 from fitlake.privacy import Secrets, decrypt, pseudonym
 from fitlake.quality import conform, from_bronze
-from silver._parsing import text, to_boolean, to_date, to_decimal, to_timestamp
+from silver._parsing import text, texts, to_boolean, to_date, to_decimal, to_timestamp
 
 PLANS = ("basic", "plus", "elite")
 BILLING_PERIODS = ("monthly", "annual")
@@ -99,7 +99,7 @@ def snapshots(members_raw: DataFrame, secrets: Secrets) -> DataFrame:
         member_id.alias("member_id"),
         *[F.trim(decrypt(c, secrets.pii_key)).alias(c) for c in ("first_name", "last_name", "email", "phone")],
         F.trim(decrypt("wearable_device_id", secrets.pii_key)).alias("wearable_device_id"),
-        text("home_location_id").alias("home_location_id"),
+        *texts("home_location_id"),
         F.lower(text("plan")).alias("plan"),
         F.lower(text("billing_period")).alias("billing_period"),
         F.lower(text("status")).alias("status"),

@@ -17,7 +17,7 @@ from fitlake.contracts import (
     parsed,
 )
 from fitlake.quality import conform, from_bronze
-from silver._parsing import name_key, text, to_decimal
+from silver._parsing import name_key, text, texts, to_decimal
 
 CATEGORIES = ("juice_bar", "supplements", "snacks", "apparel")
 
@@ -54,8 +54,7 @@ CONTRACT = TableContract(
 def transform(products_raw: DataFrame) -> DataFrame:
     typed = from_bronze(
         products_raw,
-        text("sku").alias("sku"),
-        text("name").alias("name"),
+        *texts("sku", "name"),
         F.lower(text("category")).alias("category"),
         to_decimal("list_price", 8, 2).alias("list_price"),
         name_key("name").alias("name_key"),

@@ -28,7 +28,7 @@ from fitlake.contracts import (
 )
 from fitlake.quality import conform, from_bronze
 from silver._lookups import known, lookup, with_member_key
-from silver._parsing import local_to_utc, name_key, text, to_decimal, to_int, to_timestamp
+from silver._parsing import local_to_utc, name_key, text, texts, to_decimal, to_int, to_timestamp
 from silver.members import MEMBER_KEY
 from silver.products import CATEGORIES, by_name_key
 
@@ -90,19 +90,15 @@ CONTRACT = TableContract(
 def transform(retail_raw: DataFrame, member_pii: DataFrame, products: DataFrame, locations: DataFrame) -> DataFrame:
     parsed_rows = from_bronze(
         retail_raw,
-        text("receipt_id").alias("receipt_id"),
+        *texts("receipt_id", "location_id", "member_id", "item_name", "refund_of_receipt"),
         to_int("line_number").alias("line_number"),
-        text("location_id").alias("location_id"),
-        text("member_id").alias("member_id"),
         to_timestamp("sold_at").alias("sold_local_time"),
-        text("item_name").alias("item_name"),
         name_key("item_name").alias("item_name_key"),
         F.lower(text("category")).alias("category"),
         to_int("quantity").alias("quantity"),
         to_decimal("unit_price", 10, 2).alias("unit_price"),
         to_decimal("line_total", 10, 2).alias("line_total"),
         F.lower(text("payment_method")).alias("payment_method"),
-        text("refund_of_receipt").alias("refund_of_receipt"),
         *[text(c).alias(f"{c}_text") for c in ("line_number", "sold_at", "quantity", "unit_price", "line_total")],
     )
     with_member = with_member_key(parsed_rows, member_pii)

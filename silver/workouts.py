@@ -31,7 +31,7 @@ from fitlake.contracts import (
 from fitlake.privacy import Secrets, decrypt, has_contact_details, redact_contact_details
 from fitlake.quality import conform, from_bronze
 from silver._lookups import lookup
-from silver._parsing import text, to_date_with_month_name, to_double, to_duration_seconds, to_int
+from silver._parsing import text, texts, to_date_with_month_name, to_double, to_duration_seconds, to_int
 from silver._research import CONSENT, has_consent, research_subjects
 from silver.members import MEMBER_KEY
 
@@ -116,7 +116,7 @@ def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame
     link = text("Link")
     parsed_rows = from_bronze(
         clear,
-        text("member_id").alias("member_id"),
+        *texts("member_id"),
         F.when(link.rlike(WORKOUT_URL), F.regexp_extract(link, WORKOUT_URL, 1).try_cast("bigint")).alias("workout_id"),
         to_date_with_month_name("workout_date").alias("workout_date"),
         to_date_with_month_name("date_submitted").alias("submitted_date"),
