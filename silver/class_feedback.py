@@ -35,7 +35,7 @@ from fitlake.contracts import (
 )
 from fitlake.privacy import Secrets, decrypt, has_contact_details, redact_contact_details
 from fitlake.quality import conform, from_bronze
-from silver._lookups import known, lookup, with_member_key
+from silver._lookups import known, with_known_session, with_member_key
 from silver._parsing import known_timezone, local_to_utc, text, to_int, to_timestamp
 from silver.members import MEMBER_KEY
 
@@ -108,12 +108,7 @@ def transform(
         text("site_timezone").alias("site_timezone"),
         *[text(c).alias(f"{c}_text") for c in ("rating", "submitted_at")],
     )
-    resolved = lookup(
-        with_member_key(parsed_rows, member_pii),
-        class_sessions,
-        ("session_id", "session_id"),
-        {"session_id": "known_session_id"},
-    )
+    resolved = with_known_session(with_member_key(parsed_rows, member_pii), class_sessions)
     typed = resolved.join(_attended(booking_events), ["session_id", "member_key"], "left").select(
         *resolved.columns,
         F.coalesce("attendance_on_record", F.lit(False)).alias("attendance_on_record"),
