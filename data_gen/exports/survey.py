@@ -25,7 +25,8 @@ CLASS_FEEDBACK = Export(
     "class_feedback",
     "csv",
     SourceDefects(
-        # The survey's own damage first: on `tiny`'s thin first day, forced defects are given out in this order.
+        # The kind only this source has first: `tiny` forces every kind into a source's first export with records,
+        # and when that export has fewer records than kinds, the kinds listed first get them.
         values={
             "out_of_range": ("rating", off_scale),
             "pii_in_notes": ("comment", with_contact),
