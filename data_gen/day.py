@@ -1,7 +1,9 @@
 """Everything that happens on one day, drawn from the day's own random stream.
 
 A day depends only on the seed, the date and the population, never on the days before it: that is
-what lets `--day` write one day's batch with exactly the bytes a backfill writes for it.
+what lets `--day` write one day's batch with exactly the bytes a backfill writes for it. What happens on a
+day about earlier days (a survey answered after yesterday's class) draws those days again from their own
+streams.
 """
 
 from __future__ import annotations
@@ -23,11 +25,45 @@ LOCAL = "%Y-%m-%d %H:%M:%S"
 UTC_ISO = "%Y-%m-%dT%H:%M:%SZ"
 
 
+def stream(seed: int, day: date, purpose: str) -> np.random.Generator:
+    """A random stream of one day for one purpose, independent of every other stream."""
+    return np.random.default_rng([seed, day.toordinal(), *purpose.encode()])
+
+
+def _behaviour(seed: int, day: date) -> np.random.Generator:
+    """The stream a day's behaviour is drawn from, the gym's first."""
+    return np.random.default_rng([seed, day.toordinal(), 0])
+
+
+# The gyms of the days just drawn in this process, by (seed, world, population) and day. Days are drawn in
+# order, and a day's exports ask for the days before it again (the survey: data_gen/feedback.py), which would
+# otherwise be drawn again, the most expensive draw of a day. An entry holds the world and population it was
+# drawn for, so their ids cannot be reused while it is kept.
+_RECENT_GYMS: dict[tuple, tuple[World, Members, GymDay]] = {}
+_KEPT_DAYS = 2  # before the day drawn last
+
+
+def _keep(seed: int, day: date, world: World, members: Members, gym: GymDay) -> GymDay:
+    """Keep the gym of the day just drawn and of the few days before it; forget the rest."""
+    population = (seed, id(world), id(members))
+    for key in list(_RECENT_GYMS):
+        if key[:3] != population or not 0 < (day - key[3]).days <= _KEPT_DAYS:
+            del _RECENT_GYMS[key]
+    _RECENT_GYMS[(*population, day)] = (world, members, gym)
+    return gym
+
+
+def gym_on(seed: int, day: date, world: World, members: Members) -> GymDay:
+    """The gym on `day`, as that day's own draw makes it."""
+    kept = _RECENT_GYMS.get((seed, id(world), id(members), day))
+    return kept[2] if kept else gym_day(_behaviour(seed, day), world, members, day)
+
+
 @dataclass(frozen=True)
 class Day:
     seed: int
     day: date
-    first_of_period: bool
+    start: date  # the period's first day
     world: World
     members: Members
     gym: GymDay
@@ -36,8 +72,15 @@ class Day:
     runs: Workouts
 
     def rng(self, purpose: str) -> np.random.Generator:
-        """A random stream of the day for one purpose, independent of every other stream."""
-        return np.random.default_rng([self.seed, self.day.toordinal(), *purpose.encode()])
+        return stream(self.seed, self.day, purpose)
+
+    @property
+    def first_of_period(self) -> bool:
+        return self.day == self.start
+
+    def gym_on(self, day: date) -> GymDay:
+        """The gym on another day: the classes and bookings its own exports hold."""
+        return self.gym if day == self.day else gym_on(self.seed, day, self.world, self.members)
 
     @property
     def stamp(self) -> str:
@@ -61,13 +104,13 @@ class Day:
         return text.timestamps(self.day, seconds - offsets[location], fmt)
 
 
-def draw_day(seed: int, day: date, first_of_period: bool, world: World, members: Members, panel: np.ndarray) -> Day:
-    rng = np.random.default_rng([seed, day.toordinal(), 0])
-    gym = gym_day(rng, world, members, day)
+def draw_day(seed: int, day: date, start: date, world: World, members: Members, panel: np.ndarray) -> Day:
+    rng = _behaviour(seed, day)
+    gym = _keep(seed, day, world, members, gym_day(rng, world, members, day))  # drawn even when kept: rng moves on
     return Day(
         seed=seed,
         day=day,
-        first_of_period=first_of_period,
+        start=start,
         world=world,
         members=members,
         gym=gym,

@@ -29,6 +29,7 @@ class DefectRates:
     negative_price: float = 0.002  # a sale with a negative unit price
     sku_variant: float = 0.06  # a shop item typed differently from the catalog
     pii_in_notes: float = 0.05  # an e-mail address or phone number typed into a free-text note
+    out_of_range: float = 0.002  # a score outside its scale: a 1-5 rating answered 0-10
     # Per file.
     truncated_file: float = 0.004  # the export died while writing its last line
     late_file: float = 0.01  # a day's file lands days after the day
@@ -122,6 +123,11 @@ def with_contact(note: str | None, rng: np.random.Generator, contact: str | None
     """A note with the member's own e-mail or phone in it, as members write them."""
     lead = ("please reach me at", "call me on", "contact:", "my email is")[int(rng.integers(4))]
     return f"{note or ''} {lead} {contact}".strip()
+
+
+def off_scale(_value, rng: np.random.Generator, _contact) -> str:
+    """A 1-5 rating given on the 0-10 scale of the survey form the studio used before: 0, or 6 to 10."""
+    return str(int(rng.choice((0, 6, 7, 8, 9, 10))))
 
 
 def unknown_session(session_id: str, _rng, _contact) -> str:

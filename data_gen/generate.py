@@ -46,13 +46,14 @@ class Scale:
     # (33 people). Every device minute is a row, so this is a small number at every scale.
     wearable_panel: int
     defects: DefectRates = field(default_factory=DefectRates)
-    # Put at least one defect of every kind into the first day's exports, so small tests see them all.
-    every_defect_on_day_one: bool = False
+    # Make every kind of defect happen at the start, so small tests see them all: every file that can be late
+    # is late on the first day, and each source's first export with records has every kind it can have.
+    every_defect_at_start: bool = False
 
 
 SCALES = {
     "tiny": Scale(
-        members=60, locations=3, days=14, wearable_panel=2, defects=DefectRates.all(0.03), every_defect_on_day_one=True
+        members=60, locations=3, days=14, wearable_panel=2, defects=DefectRates.all(0.03), every_defect_at_start=True
     ),
     "small": Scale(members=2_000, locations=4, days=365, wearable_panel=2),
     "medium": Scale(members=20_000, locations=5, days=730, wearable_panel=4),
@@ -87,6 +88,7 @@ class Plan:
     world: World
     members: Members
     panel: np.ndarray
+    _counts: dict[tuple[str, date], int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def spec(self) -> Scale:
@@ -101,9 +103,27 @@ class Plan:
         if "late_file" not in source.export.defects.files:
             return day
         rng = np.random.default_rng([self.seed, day.toordinal(), *f"late/{source.export.source}".encode()])
-        forced = self.spec.every_defect_on_day_one and day == self.start
+        forced = self.spec.every_defect_at_start and day == self.start
         late = rng.random() < self.spec.defects.late_file
         return day + timedelta(days=int(rng.integers(1, MAX_DELAY_DAYS + 1))) if forced or late else day
+
+    def forces_defects(self, source: Source, day: date, records: int) -> bool:
+        """Whether `day`'s export of `source`, holding `records`, gets every kind of defect the source can have:
+        with `every_defect_at_start`, the source's first export with records. That is the first day's but for a
+        source with none that day (a survey of the classes of the day and the two before it, say)."""
+        if not (self.spec.every_defect_at_start and records):
+            return False
+        earlier = (self.start + timedelta(days=k) for k in range((day - self.start).days))
+        return not any(self._records(source, d) for d in earlier)
+
+    def _records(self, source: Source, day: date) -> int:
+        """How many records `source` exports on an earlier `day`, drawn again: a `--day` run has not drawn it."""
+        key = (source.export.source, day)
+        if key not in self._counts:
+            self._counts[key] = len(
+                source.records(draw_day(self.seed, day, self.start, self.world, self.members, self.panel))
+            )
+        return self._counts[key]
 
     def exported_on(self, source: Source, day: date) -> bool:
         return day == self.start if source.export.reference else True
@@ -147,14 +167,14 @@ def _write_day(job: tuple[date, tuple[int, ...]]) -> DayResult:
     """Draw one day and write the files of `sources` (indexes into SOURCES) it covers."""
     day, wanted = job
     plan = _PLAN
-    drawn = draw_day(plan.seed, day, day == plan.start, plan.world, plan.members, plan.panel)
+    drawn = draw_day(plan.seed, day, plan.start, plan.world, plan.members, plan.panel)
     log = DefectLog()
     records: dict[str, int] = {}
-    at_least = int(plan.spec.every_defect_on_day_one and day == plan.start)
     for i in wanted:
         source = SOURCES[i]
         name = source.export.source
         rows = source.records(drawn)
+        at_least = int(plan.forces_defects(source, day, len(rows)))
         file = plan.path(source, day)
         rng = np.random.default_rng([plan.seed, day.toordinal(), *f"render/{name}".encode()])
         arrives = plan.arrival(source, day)

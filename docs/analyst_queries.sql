@@ -109,3 +109,27 @@ JOIN gold.dim_member m USING (member_key)
 WHERE v.is_member
 GROUP BY m.plan
 ORDER BY avg_expected_lifetime_value DESC NULLS LAST;
+
+-- name: best_and_worst_rated_classes_last_month
+-- Which classes did members rate best and worst last month? A class is a class type with its instructor at a
+-- site. Ranked by stars shrunk towards the month's mean as if 5 more answers at that mean had come in, so one
+-- 5-star answer does not top the list; NPS counts 5 stars as a promoter, 4 passive, 1-3 a detractor.
+WITH last_month AS (
+  SELECT * FROM gold.class_feedback_monthly
+  WHERE month = (SELECT max(month) FROM gold.class_feedback_monthly)
+), scored AS (
+  SELECT l.*, (l.average_rating * l.responses + 5 * m.mean_rating) / (l.responses + 5) AS score
+  FROM last_month l
+  CROSS JOIN (SELECT sum(average_rating * responses) / sum(responses) AS mean_rating FROM last_month) m
+), ranked AS (
+  SELECT *,
+         row_number() OVER (ORDER BY score DESC, location_id, class_type, instructor_id) AS best,
+         row_number() OVER (ORDER BY score ASC, location_id, class_type, instructor_id) AS worst
+  FROM scored
+)
+SELECT CASE WHEN best <= worst THEN 'best' ELSE 'worst' END AS rated, location_name AS location, class_type,
+       instructor_id, responses, round(average_rating, 2) AS average_rating, round(nps, 1) AS nps,
+       round(score, 2) AS score
+FROM ranked
+WHERE best <= 5 OR worst <= 5
+ORDER BY rated, CASE WHEN best <= worst THEN best ELSE worst END;

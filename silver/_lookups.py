@@ -25,6 +25,11 @@ def with_member_key(df: DataFrame, member_pii: DataFrame, source: str = "member_
     return lookup(df, member_pii, (source, "member_id"), {"member_key": "member_key"})
 
 
+def with_known_session(df: DataFrame, class_sessions: DataFrame) -> DataFrame:
+    """`known_session_id`: the row's `session_id` when silver.class_sessions has that session, else NULL."""
+    return lookup(df, class_sessions, ("session_id", "session_id"), {"session_id": "known_session_id"})
+
+
 def known(source: str, resolved: str, table: str, derived: tuple[str, ...] = ()) -> Expectation:
     """A reference that is present must resolve to a row of `table`: quarantine orphans.
 

@@ -24,7 +24,7 @@ from fitlake.contracts import (
     references,
 )
 from fitlake.quality import conform, from_bronze
-from silver._lookups import known, lookup, with_member_key
+from silver._lookups import known, with_known_session, with_member_key
 from silver._parsing import known_timezone, local_to_utc, text, texts, to_code, to_timestamp
 from silver.members import MEMBER_KEY
 
@@ -73,11 +73,6 @@ def transform(attendance_raw: DataFrame, member_pii: DataFrame, class_sessions: 
         to_timestamp("event_time").alias("event_local_time"),
         text("event_time").alias("event_time_text"),
     )
-    resolved = lookup(
-        with_member_key(parsed_rows, member_pii),
-        class_sessions,
-        ("session_id", "session_id"),
-        {"session_id": "known_session_id"},
-    )
+    resolved = with_known_session(with_member_key(parsed_rows, member_pii), class_sessions)
     typed = resolved.withColumn("event_at", local_to_utc(F.col("event_local_time"), "site_timezone"))
     return conform(typed, CONTRACT)

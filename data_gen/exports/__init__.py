@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from data_gen.day import Day
-from data_gen.exports import digital, gym, shop, studio
+from data_gen.exports import digital, gym, shop, studio, survey
 from data_gen.render import Export, Records
 
 
@@ -30,6 +30,7 @@ SOURCES = (
     Source(studio.ATTENDANCE, studio.attendance),
     Source(studio.CHECKINS, studio.checkins),
     Source(studio.CANCELLATIONS, studio.cancellations),
+    Source(survey.CLASS_FEEDBACK, survey.class_feedback),
     Source(shop.RETAIL, shop.retail),
     Source(gym.FACILITY_USAGE, gym.facility_usage),
     Source(gym.EQUIPMENT_SESSIONS, gym.equipment_sessions),

@@ -130,16 +130,20 @@ def members(day: Day) -> Records:
     )
 
 
+def session_ids(location_ids: np.ndarray, stamps: str | pa.Array, start_minute: np.ndarray) -> pa.Array:
+    """The studio system's id of a class session, `<site>-<yyyymmdd>-<hhmm>`: site, local date and start."""
+    hhmm = text.zero_pad(start_minute // 60 * 100 + start_minute % 60, 4)
+    return text.join(pa.array(location_ids), "-", stamps, "-", hhmm)
+
+
 def class_schedule(day: Day) -> Records:
     s = day.gym.sessions
     loc_ids = day.location_ids(s.location)
-    session_ids = text.join(
-        pa.array(loc_ids), f"-{day.stamp}-", text.zero_pad(s.start_minute // 60 * 100 + s.start_minute % 60, 4)
-    )
+    ids = session_ids(loc_ids, day.stamp, s.start_minute)
     types = [CLASS_TYPES[t] for t in s.class_type]
     return Records(
         columns={
-            "session_id": session_ids,
+            "session_id": ids,
             "location_id": pa.array(loc_ids),
             "class_type": pa.array([t.name for t in types]),
             "instructor_id": pa.array([day.world.instructors[i].instructor_id for i in s.instructor]),
@@ -148,7 +152,7 @@ def class_schedule(day: Day) -> Records:
             "capacity": pa.array(s.capacity),
             "site_timezone": pa.array(day.timezones(s.location)),
         },
-        keys=session_ids,
+        keys=ids,
     )
 
 

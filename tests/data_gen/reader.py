@@ -30,6 +30,7 @@ class Rules:
     prices: tuple[str, ...] = ()
     catalog_names: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    ratings: tuple[str, ...] = ()  # whole stars, 1 to 5
 
 
 RULES = {
@@ -39,6 +40,14 @@ RULES = {
         required=("member_id",), times={"event_time": LOCAL}, member_refs=("member_id",), session_refs=("session_id",)
     ),
     "cancellations": Rules(times={"requested_at": LOCAL}, notes=("notes",)),
+    "class_feedback": Rules(
+        required=("member_id",),
+        times={"submitted_at": LOCAL},
+        member_refs=("member_id",),
+        session_refs=("session_id",),
+        notes=("comment",),
+        ratings=("rating",),
+    ),
     "retail": Rules(
         times={"sold_at": LOCAL}, member_refs=("member_id",), prices=("unit_price",), catalog_names=("item_name",)
     ),
@@ -69,6 +78,8 @@ def _broken_rule(record: dict, rules: Rules, members: set, sessions: set, catalo
         return "orphan_key"
     if any(float(record[f]) < 0 for f in rules.prices):
         return "negative_price"
+    if any(record[f] not in {"1", "2", "3", "4", "5"} for f in rules.ratings):
+        return "out_of_range"
     if any(record[f] not in catalog for f in rules.catalog_names):
         return "sku_variant"
     if any(PII.search(record[f] or "") for f in rules.notes):

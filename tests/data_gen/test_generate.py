@@ -210,3 +210,52 @@ def test_workouts_mix_runs_and_mislabelled_walks(quarter):
     for r in quarter.clean("workouts"):
         paces[kinds[r["Link"].rsplit("/", 1)[1]]].append(float(r["Avg Pace (min/mi)"]))
     assert max(paces["real_run"]) < min(paces["walk"]) + 8 and sum(paces["walk"]) / len(paces["walk"]) > 15
+
+
+def _bookings(landing: Landing) -> dict[tuple[str, str], set[str]]:
+    """(session_id, member_id) -> the statuses of its booking events, damaged values read as they were."""
+    defects = truth(landing.root.parent)["defects"]
+    was = {(d["file"], d["line"]): (d["field"], d["was"]) for d in defects if "field" in d}
+    statuses: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for file, number, r, _ in landing.records("attendance"):
+        if r is not None:
+            field, value = was.get((file, number), (None, None))
+            r = {**r, field: value} if field else r
+            statuses[r["session_id"], r["member_id"]].add(r["status"])
+    return statuses
+
+
+def test_only_members_who_came_to_a_class_answer_its_survey_a_share_of_them_within_two_days(quarter):
+    # A booking whose `attended` line was cut off still has its `booked` line: a member who came is one who
+    # booked and has no other outcome.
+    bookings = _bookings(quarter)
+    came = {pair for pair, statuses in bookings.items() if not statuses & {"no_show", "late_cancel", "waitlist"}}
+    answers = quarter.clean("class_feedback")
+    assert answers and {(r["session_id"], r["member_id"]) for r in answers} <= came
+    attended = sum("attended" in statuses for statuses in bookings.values())
+    responses = {r["response_id"] for _, _, r, _ in quarter.records("class_feedback") if r}
+    assert 0.20 <= len(responses) / attended <= 0.35, (len(responses), attended)
+    sessions = {r["session_id"]: r for r in quarter.clean("class_schedule")}
+    for r in answers:
+        session = sessions[r["session_id"]]
+        ends = datetime.strptime(session["start_time"], LOCAL) + timedelta(minutes=int(session["duration_minutes"]))
+        assert ends < datetime.strptime(r["submitted_at"], LOCAL) < ends + timedelta(days=2), (r, session)
+        assert r["site_timezone"] == session["site_timezone"]
+
+
+def test_ratings_are_mostly_4_or_5_and_differ_by_instructor_far_beyond_chance(quarter):
+    answers = quarter.clean("class_feedback")
+    stars = Counter(int(r["rating"]) for r in answers)
+    assert set(stars) == {1, 2, 3, 4, 5} and (stars[4] + stars[5]) / len(answers) >= 0.7, stars
+    assert 0.3 <= sum(r["comment"] != "" for r in answers) / len(answers) <= 0.6
+    # One-way ANOVA of the stars by instructor: without an instructor effect F is about 1.
+    instructor = {r["session_id"]: r["instructor_id"] for r in quarter.clean("class_schedule")}
+    by_instructor = defaultdict(list)
+    for r in answers:
+        by_instructor[instructor[r["session_id"]]].append(int(r["rating"]))
+    groups = [g for g in by_instructor.values() if len(g) >= 30]
+    everyone = [s for g in groups for s in g]
+    grand = sum(everyone) / len(everyone)
+    between = sum(len(g) * (sum(g) / len(g) - grand) ** 2 for g in groups) / (len(groups) - 1)
+    within = sum((s - sum(g) / len(g)) ** 2 for g in groups for s in g) / (len(everyone) - len(groups))
+    assert len(groups) >= 10 and between / within > 2.5, (len(groups), between / within)

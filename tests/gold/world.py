@@ -18,6 +18,7 @@ from silver import (
     booking_events,
     cancellations,
     checkins,
+    class_feedback,
     class_sessions,
     members,
     membership_history,
@@ -55,6 +56,7 @@ HISTORY = [
 SESSIONS = [  # session_id, location, class_type, instructor, local start, capacity
     ("BKN-20250106-0700", "BKN", "yoga", "I1", T(2025, 1, 6, 7), 2),
     ("BKN-20250108-1800", "BKN", "spin", "I2", T(2025, 1, 8, 18), 3),
+    ("BKN-20250131-1930", "BKN", "spin", "I2", T(2025, 1, 31, 19, 30), 3),  # nobody booked it
     ("BKN-20250310-0700", "BKN", "yoga", "I1", T(2025, 3, 10, 7), 2),
     ("BKN-20250312-1800", "BKN", "spin", "I2", T(2025, 3, 12, 18), 3),  # nobody booked it
     ("CHI-20250311-1200", "CHI", "yoga", "I3", T(2025, 3, 11, 12), 4),
@@ -110,6 +112,18 @@ CANCELLATIONS = [  # key, member_key, location, local request date, effective da
     ("C2", "m5", "BKN", D(2025, 5, 10), D(2025, 5, 31), "moving"),
     ("C3", "m9", "BKN", D(2025, 5, 12), D(2025, 6, 1), "cost"),
     ("C4", "m8", "CHI", D(2025, 5, 20), D(2025, 6, 15), "schedule"),
+]
+
+
+FEEDBACK = [  # response_id, session_id, member_key, stars, local date submitted, attendance on record
+    ("F1", "BKN-20250106-0700", "m1", 5, D(2025, 1, 6), True),
+    ("F2", "BKN-20250106-0700", "m2", 3, D(2025, 1, 7), False),  # marked a no-show, answered all the same
+    ("F3", "BKN-20250108-1800", "m1", 4, D(2025, 1, 8), True),
+    ("F4", "BKN-20250131-1930", "m4", 5, D(2025, 2, 1), False),  # came without booking; answered in February
+    ("F5", "BKN-20250310-0700", "m1", 5, D(2025, 3, 10), True),
+    ("F6", "CHI-20250311-1200", "m3", 5, D(2025, 3, 11), True),
+    ("F7", "CHI-20250311-1200", "m4", 2, D(2025, 3, 13), True),
+    ("F8", "CHI-20250415-1200", "m3", 1, D(2025, 4, 15), True),
 ]
 
 
@@ -209,3 +223,13 @@ def cancellations_frame(spark: SparkSession) -> DataFrame:
         for k, m, loc, d, eff, why in CANCELLATIONS
     ]  # fmt: skip
     return silver_rows(spark, cancellations.CONTRACT, records)
+
+
+def feedback_frame(spark: SparkSession) -> DataFrame:
+    records = [
+        {"response_id": r, "session_id": s, "member_key": m, "rating": stars, "comment_redacted": False,
+         "submitted_at": T(d.year, d.month, d.day, 21), "submitted_local_date": d, "site_timezone": "UTC",
+         "attendance_on_record": came}
+        for r, s, m, stars, d, came in FEEDBACK
+    ]  # fmt: skip
+    return silver_rows(spark, class_feedback.CONTRACT, records)

@@ -55,10 +55,16 @@ QUARANTINE_RULE = {
     ("app_events", "orphan_key"): "foreign_key(member_id)",
     ("wearables", "truncated_file"): "well_formed_record",
     ("wearables", "bad_timestamp"): "parseable(minute_local_time)",
+    ("class_feedback", "wrong_field_count"): "well_formed_record",
+    ("class_feedback", "truncated_file"): "well_formed_record",
+    ("class_feedback", "missing_required"): "not_null(member_id)",
+    ("class_feedback", "orphan_key"): "foreign_key(member_id)",
+    ("class_feedback", "bad_timestamp"): "parseable(submitted_local_time)",
+    ("class_feedback", "out_of_range"): "between(rating,1,5)",
 }
 DUPLICATE = {
     *("checkins", "attendance", "retail", "facility_usage", "equipment_sessions"),
-    *("app_events", "wearables", "workouts"),
+    *("app_events", "wearables", "workouts", "class_feedback"),
 }
 NOT_A_BAD_ROW = {"late_file"}  # the file is read whenever it lands
 # (source, kind) -> the table that keeps the record, repaired (e.g. contact details redacted from a note).
@@ -66,6 +72,7 @@ REPAIRED: dict[tuple[str, str], str] = {
     ("cancellations", "pii_in_notes"): "silver.cancellations",
     ("retail", "sku_variant"): "silver.retail_lines",
     ("workouts", "pii_in_notes"): "silver.workouts",
+    ("class_feedback", "pii_in_notes"): "silver.class_feedback",
 }
 
 
