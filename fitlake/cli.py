@@ -38,8 +38,29 @@ def options(
     schema_prefix: Annotated[
         str | None, typer.Option(help="Put before every schema name [env FITLAKE_SCHEMA_PREFIX, default none]")
     ] = None,
+    wait: Annotated[
+        float,
+        typer.Option(min=0, help="A command that writes waits this long for another writer of the home, then refuses"),
+    ] = 0.0,
 ) -> None:
     ctx.obj = Settings.resolve(home, catalog, engine, schema_prefix)
+    ctx.meta[_WAIT] = wait
+
+
+_WAIT = "fitlake.wait"
+
+
+def _writing(ctx: typer.Context, command: str, home: Path | None = None):
+    """The block as the one writer of the home (or of `home`, a folder `generate` writes): fitlake.session.writing."""
+    from fitlake.lock import writer_lock
+    from fitlake.session import writing
+
+    def tell(message: str) -> None:
+        typer.echo(message, err=True)
+
+    if home is not None:
+        return writer_lock(home, command, ctx.meta.get(_WAIT, 0.0), tell)
+    return writing(ctx.obj, command, ctx.meta.get(_WAIT, 0.0), tell)
 
 
 class Scale(StrEnum):
@@ -72,24 +93,27 @@ def generate(
     """Write synthetic raw exports of a multi-site gym into <out>/landing, and the truth into <out>/_truth."""
     from data_gen.generate import default_workers
     from data_gen.generate import generate as run_generator
+    from fitlake.session import make_home
 
     first_day, only_day = _date_option("--start", start), _date_option("--day", day)
-    target = (out or ctx.obj.home).resolve()
+    target = make_home((out or ctx.obj.home).resolve())
     what = f"the batch landing on {only_day}" if only_day else f"{scale.value} data"
-    typer.echo(f"generating {what} (seed {seed}) into {target}/landing")
-    try:
-        summary = run_generator(
-            target,
-            scale.value,
-            seed,
-            first_day,
-            days,
-            day=only_day,
-            workers=workers or default_workers(),
-            progress=lambda m: typer.echo(f"  {m}"),
-        )
-    except ValueError as e:
-        raise UsageError(str(e)) from e
+    # The landing files a run ingests: not while it is reading them.
+    with _writing(ctx, "fitlake generate", home=target):
+        typer.echo(f"generating {what} (seed {seed}) into {target}/landing")
+        try:
+            summary = run_generator(
+                target,
+                scale.value,
+                seed,
+                first_day,
+                days,
+                day=only_day,
+                workers=workers or default_workers(),
+                progress=lambda m: typer.echo(f"  {m}"),
+            )
+        except ValueError as e:
+            raise UsageError(str(e)) from e
     typer.echo(
         f"wrote {summary.files} files covering {summary.days} days: {summary.members:,} members, "
         f"{summary.events:,} records ({summary.events / max(summary.seconds, 1e-9):,.0f}/s, {summary.seconds:.1f}s)"
@@ -107,7 +131,7 @@ def run(
 ) -> None:
     """Run the daily workflow (workflows/fitlake_daily.job.yml) on this machine."""
     from fitlake.runlog import RunLog, new_run_id
-    from fitlake.session import open_lakehouse
+    from fitlake.session import open_lakehouse, require_home
     from fitlake.tasks import TaskContext, check_landing
     from fitlake.workflow import load_job, plan, run_tasks
     from workflows import DAILY_JOB
@@ -116,20 +140,22 @@ def run(
         raise UsageError("use --only or --from, not both")
     settings: Settings = ctx.obj
     tasks = plan(load_job(DAILY_JOB), only=only, start=from_task)
+    require_home(settings)
     if any(t.runs == "ingest_bronze" for t in tasks):
         check_landing(settings.landing)  # before the engine starts: nothing is written
-    run_id = new_run_id()
-    typer.echo(
-        f"run {run_id}: {', '.join(t.key for t in tasks)} | engine {settings.engine}, "
-        f"catalog {settings.catalog}, home {settings.home}"
-    )
-    started = time.perf_counter()
-    with open_lakehouse(settings) as lh:
-        log = RunLog(lh, run_id)
-        try:
-            run_tasks(TaskContext(lh, log), tasks)
-        finally:
-            _print_summary(lh, log, time.perf_counter() - started)
+    with _writing(ctx, "fitlake run"):
+        run_id = new_run_id()
+        typer.echo(
+            f"run {run_id}: {', '.join(t.key for t in tasks)} | engine {settings.engine}, "
+            f"catalog {settings.catalog}, home {settings.home}"
+        )
+        started = time.perf_counter()
+        with open_lakehouse(settings) as lh:
+            log = RunLog(lh, run_id)
+            try:
+                run_tasks(TaskContext(lh, log), tasks)
+            finally:
+                _print_summary(lh, log, time.perf_counter() - started)
 
 
 def _print_summary(lh, log, seconds: float) -> None:
@@ -142,15 +168,15 @@ def _print_summary(lh, log, seconds: float) -> None:
         typer.echo(f"  {s.task:<15} {s.table_name:<34} {total}   {s.seconds:6.2f}s")
 
 
-def _run_tasks(settings: Settings, *names: str, run_id: str | None = None) -> None:
+def _run_tasks(ctx: typer.Context, command: str, *names: str, run_id: str | None = None) -> None:
     from fitlake.runlog import RunLog, new_run_id
     from fitlake.session import open_lakehouse
     from fitlake.tasks import TASKS, TaskContext
 
-    with open_lakehouse(settings) as lh:
-        ctx = TaskContext(lh, RunLog(lh, run_id or new_run_id()))
+    with _writing(ctx, command), open_lakehouse(ctx.obj) as lh:
+        task_ctx = TaskContext(lh, RunLog(lh, run_id or new_run_id()))
         for name in names:
-            TASKS[name](ctx)
+            TASKS[name](task_ctx)
 
 
 @app.command()
@@ -164,7 +190,7 @@ def task(
 
     if name not in TASKS:
         raise UsageError(f"no task {name!r}: choose one of {', '.join(TASKS)}")
-    _run_tasks(ctx.obj, name, run_id=run_id)
+    _run_tasks(ctx, f"fitlake task {name}", name, run_id=run_id)
 
 
 @app.command()
@@ -172,13 +198,13 @@ def train(ctx: typer.Context) -> None:
     """Train the churn models on gold.churn_training, log them in MLflow, register the best (fitlake_churn)
     and make it the champion if it beats the current one on validation AUC; then judge the class recommender
     and the supplement forecast: the weekly job's tasks."""
-    _run_tasks(ctx.obj, "train_churn", "evaluate_models")
+    _run_tasks(ctx, "fitlake train", "train_churn", "evaluate_models")
 
 
 @app.command()
 def score(ctx: typer.Context) -> None:
     """Score every member on the books with the champion churn model into gold.churn_predictions."""
-    _run_tasks(ctx.obj, "score_churn")
+    _run_tasks(ctx, "fitlake score", "score_churn")
 
 
 @app.command()
@@ -192,19 +218,21 @@ def stedi(
     """Ingest the STEDI step-trainer data into its landing, trusted and curated tables."""
     from fitlake import stedi as stedi_pipeline
     from fitlake.runlog import RunLog, new_run_id
-    from fitlake.session import open_lakehouse
+    from fitlake.session import make_home, open_lakehouse
     from fitlake.tasks import TaskContext
 
     settings: Settings = ctx.obj
     landing = landing.expanduser().resolve()
     stedi_pipeline.check_landing(landing)  # before the engine starts: nothing is written
+    if settings.engine != "databricks":
+        make_home(settings.home)  # the landing is elsewhere: a new home is only where the tables go
     run_id = new_run_id()
     typer.echo(
         f"stedi {run_id}: landing {landing} | engine {settings.engine}, catalog {settings.catalog}, "
         f"home {settings.home}"
     )
     started = time.perf_counter()
-    with open_lakehouse(settings) as lh:
+    with _writing(ctx, "fitlake stedi"), open_lakehouse(settings) as lh:
         stedi_pipeline.build(TaskContext(lh, RunLog(lh, run_id)), landing)
         counts = stedi_pipeline.table_counts(lh)
     typer.echo(f"\nsummary: {len(counts)} STEDI tables, {time.perf_counter() - started:.1f}s in all")
@@ -297,7 +325,7 @@ def export_crm(
     from fitlake.exports import export_crm as write_contacts
     from fitlake.session import open_lakehouse
 
-    with open_lakehouse(ctx.obj) as lh:
+    with _writing(ctx, "fitlake export-crm"), open_lakehouse(ctx.obj) as lh:
         if not lh.exists("gold.crm_contacts"):
             raise UsageError("gold.crm_contacts has not been built: run `fitlake run` first")
         path, contacts = write_contacts(lh, out)

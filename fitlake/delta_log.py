@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from deltalake import DeltaTable
-
+from fitlake.delta_tables import delta_tables_on_disk, open_table
 from fitlake.errors import UsageError
-from fitlake.lakehouse import delta_tables_on_disk
 from fitlake.settings import Settings
 
 
@@ -39,7 +37,7 @@ def _commit_time(commit: dict) -> datetime:
 
 
 def table_info(name: str, path: Path) -> TableInfo:
-    dt = DeltaTable(str(path))
+    dt = open_table(name, path)
     last = dt.history(1)[0]
     rows = dt.to_pyarrow_dataset().count_rows()
     return TableInfo(name, rows, dt.version(), _commit_time(last), last.get("operation", ""))
@@ -66,7 +64,7 @@ def resolve_table(settings: Settings, name: str) -> tuple[str, Path]:
 def commits(settings: Settings, name: str, limit: int | None = None) -> list[dict]:
     """Commits newest first: version, timestamp, operation, parameters and metrics."""
     _require_local(settings)
-    _, path = resolve_table(settings, name)
+    name, path = resolve_table(settings, name)
     return [
         {
             "version": commit.get("version"),
@@ -75,5 +73,5 @@ def commits(settings: Settings, name: str, limit: int | None = None) -> list[dic
             "parameters": commit.get("operationParameters", {}),
             "metrics": commit.get("operationMetrics", {}),
         }
-        for commit in DeltaTable(str(path)).history(limit)
+        for commit in open_table(name, path).history(limit)
     ]

@@ -21,6 +21,20 @@ class SettingsError(UsageError):
     pass
 
 
+class SecretsRefused(SettingsError):
+    """The secrets at hand are missing or are not the ones the lakehouse's tables were made with: nothing is written
+    until the right ones are restored (fitlake.privacy)."""
+
+
+class LakehouseBusy(UsageError):
+    """Another process is writing this lakehouse (fitlake.lock). Exit 2: a scheduler retries on purpose, where a silent
+    queue would do a day's work twice."""
+
+
+class TableDamaged(FitlakeError):
+    """A table's Delta log cannot be read (a torn or garbled commit file); the message names the table and the file."""
+
+
 class EngineUnavailable(FitlakeError):
     """An engine's prerequisites are missing; the message says what to install or configure."""
 

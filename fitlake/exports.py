@@ -7,7 +7,8 @@ e-mail. The member key goes along as a custom property ("FitLake member key", to
 single-line text property) so a contact can be traced back to the lakehouse without a member number.
 
 The file is written whole to a temporary name and renamed over the previous one, so an import never sees
-half a file and a rerun on the same data writes the same bytes.
+half a file and a rerun on the same data writes the same bytes. It holds names and e-mail addresses, so it is
+readable by its owner only (0600), in an owner-only `<home>/exports/` (fitlake.permissions).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from pyspark.sql import functions as F
 
 from fitlake.lakehouse import Lakehouse
+from fitlake.permissions import create_private_file, private_folder
 
 # HubSpot property label -> column of the joined contacts, in file order.
 HUBSPOT_COLUMNS = {
@@ -57,8 +59,12 @@ def export_crm(lh: Lakehouse, out: Path | None = None) -> tuple[Path, int]:
     )
     frame = contacts.toPandas()
     frame["Membership frozen"] = frame["Membership frozen"].map({True: "true", False: "false"})
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if out == crm_file(lh):  # names and e-mail addresses: the lakehouse's exports folder is the owner's only
+        private_folder(out.parent)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
-    frame.to_csv(partial, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    with os.fdopen(create_private_file(partial), "w", newline="") as f:
+        frame.to_csv(f, index=False, date_format="%Y-%m-%d", lineterminator="\n")
     os.replace(partial, out)
     return out, len(frame)

@@ -27,6 +27,7 @@ from pyspark.sql import functions as F
 from fitlake.contracts import TableContract, quote
 from fitlake.errors import ContractViolation
 from fitlake.lakehouse import Lakehouse
+from fitlake.permissions import holds_personal_data, make_private, private_folder
 
 WriteMode = Literal["overwrite", "append", "upsert", "replace_partitions"]
 
@@ -70,6 +71,17 @@ def write(lh: Lakehouse, contract: TableContract, df: DataFrame, mode: WriteMode
 
 def _write(lh: Lakehouse, contract: TableContract, df: DataFrame, mode: WriteMode) -> None:
     lh.ensure_table(contract)
+    private = holds_personal_data(contract) and lh.location(contract) is not None
+    if private:  # owner-only before the rows land in it, and the new files owner-only after
+        make_private(lh.location(contract))
+    try:
+        _write_rows(lh, contract, df, mode)
+    finally:
+        if private:
+            make_private(lh.location(contract))
+
+
+def _write_rows(lh: Lakehouse, contract: TableContract, df: DataFrame, mode: WriteMode) -> None:
     name = lh.table_name(contract)
     if mode == "overwrite":
         if contract.partition_by:  # one file per partition value, not one per input partition and value
@@ -94,7 +106,7 @@ def staged(lh: Lakehouse, name: str, df: DataFrame) -> Iterator[DataFrame]:
     on small: 14.5 s, three passes). Cache and persist would do the same in memory, but serverless Databricks
     refuses them; a file works on every engine.
     """
-    folder = lh.settings.staging / name
+    folder = private_folder(lh.settings.staging) / name  # members' names pass through it
     shutil.rmtree(folder, ignore_errors=True)  # what a killed run left
     df.write.mode("overwrite").parquet(str(folder / "rows"))
     try:

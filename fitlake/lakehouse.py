@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,6 +20,7 @@ from pyspark.sql.types import StructType
 
 from fitlake import registry
 from fitlake.contracts import TableContract, quote, sql_string
+from fitlake.delta_tables import delta_tables_on_disk, open_table
 from fitlake.errors import ContractViolation
 from fitlake.privacy import Secrets, load_secrets
 from fitlake.settings import Settings
@@ -28,19 +28,9 @@ from fitlake.settings import Settings
 _CATALOG_LOCK = threading.RLock()
 
 
-def delta_tables_on_disk(tables_root: Path) -> Iterator[tuple[str, Path]]:
-    """Yield (`schema.table`, path) for every Delta table under `<home>/<catalog>/`."""
-    if not tables_root.is_dir():
-        return
-    for log in sorted(tables_root.glob("*/*/_delta_log")):
-        table_dir = log.parent
-        yield f"{table_dir.parent.name}.{table_dir.name}", table_dir
-
-
-def schema_on_disk(path: Path) -> StructType:
-    from deltalake import DeltaTable
-
-    return StructType.fromJson(json.loads(DeltaTable(str(path)).schema().to_json()))
+def schema_on_disk(name: str, path: Path) -> StructType:
+    """The table's schema from its Delta log; TableDamaged, naming the table, when the log cannot be read."""
+    return StructType.fromJson(json.loads(open_table(name, path).schema().to_json()))
 
 
 def schema_differences(actual: StructType, contract: TableContract) -> list[str]:
@@ -145,9 +135,10 @@ class Lakehouse:
 
         def register(name: str, path: Path) -> str:
             contract = contracts.get(name)
+            on_disk = schema_on_disk(name, path)  # first, with delta-rs: a damaged log is one clear error
             if (
                 contract is None
-                or schema_differences(schema_on_disk(path), contract)
+                or schema_differences(on_disk, contract)
                 or not self._try_sql(contract.ddl(self.table_name(name), str(path)))
             ):
                 location = sql_string(str(path))

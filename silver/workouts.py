@@ -2,6 +2,10 @@
 
 MapMyRun exports miles and minutes per mile, dates as "Jan. 5, 2025", and, through Garmin's connector,
 durations as h:mm:ss. Members type their e-mail or phone into notes: the note is kept with them redacted.
+
+A workout is known by a pseudonym of its MapMyRun number (`workout_key`, salted like `member_key`), never by
+the number: the number is the end of the workout's public URL, which opens the member's route map, the very
+link Bronze encrypts.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.contracts import (
-    BIGINT,
     BOOLEAN,
     DATE,
     DOUBLE,
@@ -28,7 +31,7 @@ from fitlake.contracts import (
     references,
     rule,
 )
-from fitlake.privacy import Secrets, decrypt, has_contact_details, redact_contact_details
+from fitlake.privacy import Secrets, decrypt, has_contact_details, pseudonym, redact_contact_details
 from fitlake.quality import conform, from_bronze
 from silver._lookups import lookup
 from silver._parsing import text, texts, to_date_with_month_name, to_double, to_duration_seconds, to_int
@@ -49,7 +52,7 @@ INPUTS = ("bronze.workouts_raw", "silver.member_pii", "silver.members")
 
 # Typed column -> the MapMyRun field it is read from (kept as `<column>_text` for the parse rules).
 SOURCE_FIELDS = {
-    "workout_id": "Link",
+    "workout_key": "Link",
     "workout_date": "workout_date",
     "submitted_date": "date_submitted",
     "duration_seconds": "workout_time_seconds",
@@ -64,10 +67,16 @@ SOURCE_FIELDS = {
 
 CONTRACT = TableContract(
     name="silver.workouts",
-    comment="One row per logged outdoor workout, deduplicated on workout_id, in metric units. Research data: "
+    comment="One row per logged outdoor workout, deduplicated on workout_key, in metric units. Research data: "
     "only workouts on or after the member's research consent date, while consent holds.",
     columns=(
-        Column("workout_id", BIGINT, "Workout number in MapMyRun (end of the workout's URL)", nullable=False),
+        Column(
+            "workout_key",
+            STRING,
+            "Workout pseudonym: sha2 of the pseudonym salt and the MapMyRun workout number (the number itself "
+            "would rebuild the workout's public URL, with its route map)",
+            nullable=False,
+        ),
         replace(MEMBER_KEY, comment="Member who logged the workout"),
         Column("workout_date", DATE, "Date of the workout", nullable=False),
         Column("submitted_date", DATE, "Date the workout was uploaded", nullable=False),
@@ -85,7 +94,7 @@ CONTRACT = TableContract(
         Column("source", STRING, "App or connector that recorded the workout, e.g. Garmin Connect"),
         *ROW_LINEAGE,
     ),
-    keys=("workout_id",),
+    keys=("workout_key",),
     expectations=(
         # A workout the app was left running for a whole day is not a workout; ultra races are shorter.
         between("duration_seconds", 1, 86_400),
@@ -117,7 +126,10 @@ def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame
     parsed_rows = from_bronze(
         clear,
         *texts("member_id"),
-        F.when(link.rlike(WORKOUT_URL), F.regexp_extract(link, WORKOUT_URL, 1).try_cast("bigint")).alias("workout_id"),
+        # Read as a number (no leading zeros), so a re-sent workout gets the same pseudonym.
+        F.when(link.rlike(WORKOUT_URL), F.regexp_extract(link, WORKOUT_URL, 1).try_cast("bigint")).alias(
+            "workout_number"
+        ),
         to_date_with_month_name("workout_date").alias("workout_date"),
         to_date_with_month_name("date_submitted").alias("submitted_date"),
         F.lower(text("activity_type")).alias("activity_type"),
@@ -134,6 +146,7 @@ def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame
     typed = lookup(parsed_rows, subjects, ("member_id", "member_id"), {c: c for c in ("member_key", *CONSENT)})
     typed = typed.select(
         "*",
+        pseudonym(F.col("workout_number").cast("string"), secrets.pseudonym_salt).alias("workout_key"),
         F.round(F.col("distance_mi") * KM_PER_MILE, 3).alias("distance_km"),
         F.round(F.col("avg_pace_min_mi") / KM_PER_MILE, 3).alias("avg_pace_min_per_km"),
         F.round(F.col("max_pace_min_mi") / KM_PER_MILE, 3).alias("max_pace_min_per_km"),

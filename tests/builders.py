@@ -18,10 +18,15 @@ INGESTED_AT = datetime(2025, 1, 2, 6, 0, tzinfo=UTC)
 SECRETS = Secrets(pii_key="k" * 32, pseudonym_salt="test-salt-0123456789")
 
 
+def pseudonym_of(value: str, salt: str = SECRETS.pseudonym_salt) -> str:
+    """The pseudonym silver gives `value` (a member or workout number), worked out here without the engine:
+    sha2-256 of salt || value, as hex (tests/fitlake/test_privacy.py pins fitlake's to it)."""
+    return hashlib.sha256(f"{salt}{value}".encode()).hexdigest()
+
+
 def member_key(spark: SparkSession, member_id: str) -> str:
-    """The pseudonym silver gives `member_id` under the test SECRETS, worked out here without the engine:
-    sha2-256 of salt || member number, as hex (tests/fitlake/test_privacy.py pins fitlake's to it)."""
-    return hashlib.sha256(f"{SECRETS.pseudonym_salt}{member_id}".encode()).hexdigest()
+    """The pseudonym silver gives `member_id` under the test SECRETS."""
+    return pseudonym_of(member_id)
 
 
 def member_pii_rows(spark: SparkSession, member_ids: list[str], devices: dict[str, str] | None = None) -> DataFrame:

@@ -30,11 +30,12 @@ B_PACES = [p for p, _ in B_RULES] + [5.0 + 0.1 * i for i in range(MIN_WORKOUTS_F
 FIRST_DAY = date(2025, 3, 3)
 
 
-def _workout(workout_id, member, pace, km, exported_pace=True):
+def _workout(number, member, pace, km, exported_pace=True):
+    """A Silver workout; its key is its number as text, so the oracles below can go by number."""
     seconds = round(pace * km * 60) if km is not None else 1800
-    day = FIRST_DAY + timedelta(days=workout_id % 50)
-    return (workout_id, member, day, day, "run", seconds, km, pace if exported_pace else None, None, None, None,
-            None, None, None, False, "MapMyRun iPhone", "workouts/2025-03-03/part-00000", workout_id, "b1")  # fmt: skip
+    day = FIRST_DAY + timedelta(days=number % 50)
+    return (str(number), member, day, day, "run", seconds, km, pace if exported_pace else None, None, None, None,
+            None, None, None, False, "MapMyRun iPhone", "workouts/2025-03-03/part-00000", number, "b1")  # fmt: skip
 
 
 def _silver_workouts(spark):
@@ -82,7 +83,7 @@ def test_workouts_are_clustered_per_member_or_named_by_pace_as_worked_out_by_han
     expected_classes = _expected(a)
     rows = [
         (w[0], w[1], w[2], w[4], round(w[5] / 60 / w[6], 3) if w[7] is None and w[6] else w[7], w[6], w[5],
-         *expected_classes[w[0]])
+         *expected_classes[int(w[0])])
         for w in silver.collect()
     ]  # fmt: skip
     expected = spark.createDataFrame(rows, workout_classification.CONTRACT.spark_schema)
@@ -96,7 +97,7 @@ def test_classifying_a_member_does_not_depend_on_the_order_the_engine_hands_the_
     rng = np.random.default_rng(1)
     workouts = pd.DataFrame(
         {
-            "workout_id": np.arange(40),
+            "workout_key": [f"w{i:02d}" for i in range(40)],
             "member_key": "A",
             "workout_date": FIRST_DAY,
             "activity_type": "run",
@@ -105,7 +106,7 @@ def test_classifying_a_member_does_not_depend_on_the_order_the_engine_hands_the_
         }
     )
     workouts["duration_seconds"] = (workouts.pace_min_per_km * workouts.distance_km * 60).round().astype("int32")
-    by_id = {"by": "workout_id", "ignore_index": True}
+    by_id = {"by": "workout_key", "ignore_index": True}
     in_order = classify_member(workouts).sort_values(**by_id)
     shuffled = classify_member(workouts.sample(frac=1, random_state=7)).sort_values(**by_id)
     assert (in_order["method"] == "kmeans").all()

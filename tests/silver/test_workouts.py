@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from bronze.workouts_raw import CONTRACT as RAW
 from data_gen.exports.digital import _mapmyrun_date
 from fitlake.quality import valid_rows
@@ -11,6 +13,7 @@ from tests.builders import (
     bronze_rows,
     member_key,
     member_pii_rows,
+    pseudonym_of,
     quarantine_reasons,
 )
 from tests.silver.research_rows import members_rows
@@ -44,17 +47,33 @@ def test_workouts_are_typed_in_metric_units_whatever_the_connector_wrote(spark):
                      avg_heart_rate=None, Steps=None, Source="Garmin Connect", Link=f" {WORKOUT_URL}3926400002/ "),
         ],
     )  # fmt: skip
+    run, walk = pseudonym_of("3925200001"), pseudonym_of("3926400002")
     expected = spark.createDataFrame(
         [
-            (3925200001, member_key(spark, "M1"), date(2025, 1, 5), date(2025, 1, 6), "run", 4129, 12.505, 5.505,
+            (run, member_key(spark, "M1"), date(2025, 1, 5), date(2025, 1, 6), "run", 4129, 12.505, 5.505,
              4.548, 10.9, 771, 144, 11671, None, False, "MapMyRun iPhone", "test/2025-01-01/part-00000", 1, "batch-1"),
-            (3926400002, member_key(spark, "M1"), date(2025, 6, 30), date(2025, 7, 2), "walk", 4129, 12.505, 5.505,
+            (walk, member_key(spark, "M1"), date(2025, 6, 30), date(2025, 7, 2), "walk", 4129, 12.505, 5.505,
              4.548, 10.9, None, None, None, None, False, "Garmin Connect", "test/2025-01-01/part-00000", 2, "batch-1"),
         ],
         workouts.CONTRACT.spark_schema,
     )  # fmt: skip
     actual = valid_rows(_transform(spark, raw), workouts.CONTRACT)
     assert_same_rows(actual, expected)
+
+
+@pytest.mark.reliability(
+    input="a workout's link (its public URL, with the member's route map), encrypted in Bronze",
+    expected="Silver and Gold cannot rebuild it: the workout is known by a salted pseudonym of its number",
+    observed="silver.workouts and gold.workout_classification carry workout_key (sha2 of salt and number); "
+    "no column holds the number or the URL",
+)
+def test_a_workout_is_known_by_a_pseudonym_that_cannot_rebuild_its_link(spark):
+    number = "3925200001"
+    raw = bronze_rows(spark, RAW, [_workout(number), _workout(f"0{number}")])  # re-sent, zero-padded
+    kept = valid_rows(_transform(spark, raw), workouts.CONTRACT)
+    (row,) = kept.collect()  # one workout: the same number is the same pseudonym
+    assert row.workout_key == pseudonym_of(number) != pseudonym_of(number, salt="another-salt-0123456")
+    assert not [c for c, v in row.asDict().items() if number in str(v) or "mapmyfitness" in str(v)]
 
 
 def test_dates_are_read_in_every_month_as_mapmyrun_writes_them(spark):
@@ -64,8 +83,8 @@ def test_dates_are_read_in_every_month_as_mapmyrun_writes_them(spark):
         _workout(str(i), workout_date=_mapmyrun_date(d), date_submitted=submitted) for i, d in enumerate(days, 1)
     ]
     raw = bronze_rows(spark, RAW, records)
-    parsed = {r.workout_id: r.workout_date for r in valid_rows(_transform(spark, raw), workouts.CONTRACT).collect()}
-    assert parsed == {i: d for i, d in enumerate(days, 1)}
+    parsed = {r.workout_key: r.workout_date for r in valid_rows(_transform(spark, raw), workouts.CONTRACT).collect()}
+    assert parsed == {pseudonym_of(str(i)): d for i, d in enumerate(days, 1)}
 
 
 def test_contact_details_typed_into_a_note_are_redacted(spark):
@@ -80,11 +99,11 @@ def test_contact_details_typed_into_a_note_are_redacted(spark):
         ],
     )
     kept = valid_rows(_transform(spark, raw), workouts.CONTRACT).collect()
-    assert {r.workout_id: (r.note, r.note_redacted) for r in kept} == {
-        1: ("Tempo run, felt strong please reach me at [redacted]", True),
-        2: ("call me on [redacted]", True),
-        3: ("Dog walk contact: [redacted]", True),
-        4: ("Intervals on the track, 8 x 400", False),
+    assert {r.workout_key: (r.note, r.note_redacted) for r in kept} == {
+        pseudonym_of("1"): ("Tempo run, felt strong please reach me at [redacted]", True),
+        pseudonym_of("2"): ("call me on [redacted]", True),
+        pseudonym_of("3"): ("Dog walk contact: [redacted]", True),
+        pseudonym_of("4"): ("Intervals on the track, 8 x 400", False),
     }
 
 
@@ -134,7 +153,7 @@ def test_each_broken_workout_is_quarantined_with_the_rule_it_broke(spark):
         2: "not_null(member_id)",
         3: "parseable(workout_date)",
         4: "parseable(duration_seconds)",
-        5: "parseable(workout_id)",
+        5: "parseable(workout_key)",
         6: "workout_not_after_submission",
         7: "max_pace_not_slower_than_avg",
         8: "pace_humanly_possible",
@@ -142,7 +161,7 @@ def test_each_broken_workout_is_quarantined_with_the_rule_it_broke(spark):
         10: "between(duration_seconds,1,86400)",
         11: "between(avg_heart_rate,25,250)",
     }
-    assert [r.workout_id for r in valid_rows(flagged, workouts.CONTRACT).collect()] == [13]
+    assert [r.workout_key for r in valid_rows(flagged, workouts.CONTRACT).collect()] == [pseudonym_of("13")]
     assert flagged.count() == raw.count()
 
 
