@@ -65,7 +65,7 @@ def writing(
         yield
 
 
-def _tidy_for_readers(settings: Settings) -> None:
+def remove_killed_runs_staging(settings: Settings) -> None:
     """A command that only reads still removes a killed run's staging, unless a run is writing it right now."""
     if settings.engine != "databricks" and settings.staging.exists():
         when_no_writer(settings.home, lambda: _remove_staging(settings))
@@ -73,7 +73,7 @@ def _tidy_for_readers(settings: Settings) -> None:
 
 @contextmanager
 def open_lakehouse(settings: Settings) -> Iterator[Lakehouse]:
-    _tidy_for_readers(settings)
+    remove_killed_runs_staging(settings)
     handle = engine.start(settings)
     try:
         lh = Lakehouse(handle.spark, settings, handle.catalog, handle.persistent_catalog)

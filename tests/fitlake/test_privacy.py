@@ -1,13 +1,15 @@
 import pytest
 from pyspark.sql import functions as F
 
-from fitlake.errors import SettingsError
+from fitlake.errors import SecretsRefused, SettingsError
 from fitlake.privacy import (
+    FINGERPRINT_FILE,
     REDACTED,
     Secrets,
     contact_details_in,
     decrypt,
     encrypt,
+    guard_secrets,
     has_contact_details,
     load_secrets,
     pseudonym,
@@ -77,3 +79,88 @@ def test_a_short_key_is_refused_and_secrets_never_print():
     with pytest.raises(SettingsError, match="32 bytes"):
         Secrets("short", "a-long-enough-salt")
     assert "k" * 32 not in repr(SECRETS) and "test-salt" not in str(SECRETS)
+
+
+# The secrets guard: what every command that writes checks before its engine starts (fitlake.privacy.guard_secrets).
+LOCAL = ("FITLAKE_PII_KEY", "FITLAKE_PSEUDONYM_SALT")
+
+
+@pytest.fixture
+def local_home(tmp_path, monkeypatch) -> Settings:
+    """A home whose secrets are the local files under _secrets/, as a laptop's."""
+    for name in LOCAL:
+        monkeypatch.delenv(name, raising=False)
+    return Settings(home=tmp_path)
+
+
+def _make_a_table(settings: Settings) -> None:
+    """What the guard looks for: a Delta table in the catalog's folder."""
+    (settings.tables_root / "bronze" / "members_raw" / "_delta_log").mkdir(parents=True)
+
+
+def _files(settings: Settings) -> dict[str, str]:
+    return {p.name: p.read_text() for p in (settings.home / "_secrets").iterdir()}
+
+
+def test_secrets_are_made_on_a_catalog_without_tables_and_fingerprinted_without_showing_them(local_home):
+    guard_secrets(local_home)
+    made = _files(local_home)
+    assert set(made) == {"pii_key", "pseudonym_salt"}
+    fingerprint = (local_home.tables_root / FINGERPRINT_FILE).read_text()
+    assert not [v for v in made.values() if v.strip() in fingerprint]
+    assert (local_home.tables_root / FINGERPRINT_FILE).stat().st_mode & 0o077 == 0
+    _make_a_table(local_home)
+    guard_secrets(local_home)  # the same secrets, now with tables: accepted, nothing made anew
+    assert _files(local_home) == made
+
+
+def test_missing_secrets_are_not_made_anew_for_a_catalog_with_tables(local_home):
+    guard_secrets(local_home)
+    _make_a_table(local_home)
+    (local_home.home / "_secrets" / "pseudonym_salt").unlink()
+    with pytest.raises(SecretsRefused) as refused:
+        guard_secrets(local_home)
+    message = str(refused.value)
+    assert message.startswith(f"{local_home.home}/_secrets/pseudonym_salt is missing but {local_home.tables_root}")
+    assert "FITLAKE_PSEUDONYM_SALT" in message and "\n" not in message
+    assert set(_files(local_home)) == {"pii_key"}
+    # A step that asks for the secrets later is refused the same way: no new salt is made behind the guard's back.
+    with pytest.raises(SecretsRefused, match="pseudonym_salt is missing"):
+        load_secrets(local_home)
+    assert set(_files(local_home)) == {"pii_key"}
+
+
+@pytest.mark.parametrize(
+    ("variable", "what"),
+    [("FITLAKE_PSEUDONYM_SALT", "pseudonym salt"), ("FITLAKE_PII_KEY", "PII key")],
+)
+def test_a_secret_other_than_the_tables_were_made_with_is_refused(local_home, monkeypatch, variable, what):
+    guard_secrets(local_home)
+    _make_a_table(local_home)
+    monkeypatch.setenv(variable, "o" * 32)
+    with pytest.raises(SecretsRefused) as refused:
+        guard_secrets(local_home)
+    assert str(refused.value).startswith(f"the {what} ({variable}) is not what the tables in {local_home.tables_root}")
+    with pytest.raises(SecretsRefused):
+        load_secrets(local_home)
+
+
+def test_a_lakehouse_made_before_fingerprints_gets_one_from_the_secrets_it_has(local_home, monkeypatch):
+    load_secrets(local_home)  # made on first use, as before the guard
+    _make_a_table(local_home)
+    assert not (local_home.tables_root / FINGERPRINT_FILE).exists()
+    guard_secrets(local_home)
+    monkeypatch.setenv("FITLAKE_PSEUDONYM_SALT", "a-salt-of-another-lakehouse")
+    with pytest.raises(SecretsRefused, match="pseudonym salt"):
+        guard_secrets(local_home)
+
+
+def test_new_secrets_are_accepted_while_the_catalog_holds_no_table(local_home, monkeypatch):
+    guard_secrets(local_home)
+    monkeypatch.setenv("FITLAKE_PSEUDONYM_SALT", "a-fresh-start-before-any-table")
+    guard_secrets(local_home)  # nothing was made with the old salt: the fingerprint follows the new one
+    _make_a_table(local_home)
+    guard_secrets(local_home)
+    monkeypatch.delenv("FITLAKE_PSEUDONYM_SALT")
+    with pytest.raises(SecretsRefused, match="pseudonym salt"):
+        guard_secrets(local_home)

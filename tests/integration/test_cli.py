@@ -334,10 +334,10 @@ def test_bad_sql_prints_one_line_and_exits_2(home, query, message):
 
 
 def test_an_empty_landing_folder_is_refused_and_nothing_is_written(tmp_path):
-    for home in (tmp_path / "missing", tmp_path / "empty"):
-        (tmp_path / "empty" / "landing").mkdir(parents=True, exist_ok=True)
-        result = fitlake(home, "run", check=False)
-        assert result.returncode == 1
-        assert "no landing files for" in result.stderr and "fitlake generate" in result.stderr
-        assert "Traceback" not in result.stderr
-        assert not (home / "fitlake").exists()
+    home = tmp_path / "empty"
+    (home / "landing").mkdir(parents=True)
+    result = fitlake(home, "run", check=False)
+    assert result.returncode == 1
+    assert "no landing files for" in result.stderr and "fitlake generate" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (home / "fitlake").exists() and not (home / "_secrets").exists()
