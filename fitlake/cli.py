@@ -98,22 +98,21 @@ def generate(
     first_day, only_day = _date_option("--start", start), _date_option("--day", day)
     target = make_home((out or ctx.obj.home).resolve())
     what = f"the batch landing on {only_day}" if only_day else f"{scale.value} data"
-    # The landing files a run ingests: not while it is reading them.
-    with _writing(ctx, "fitlake generate", home=target):
-        typer.echo(f"generating {what} (seed {seed}) into {target}/landing")
-        try:
-            summary = run_generator(
-                target,
-                scale.value,
-                seed,
-                first_day,
-                days,
-                day=only_day,
-                workers=workers or default_workers(),
-                progress=lambda m: typer.echo(f"  {m}"),
-            )
-        except ValueError as e:
-            raise UsageError(str(e)) from e
+    ctx.with_resource(_writing(ctx, "fitlake generate", home=target))  # no run reads landing files half written
+    typer.echo(f"generating {what} (seed {seed}) into {target}/landing")
+    try:
+        summary = run_generator(
+            target,
+            scale.value,
+            seed,
+            first_day,
+            days,
+            day=only_day,
+            workers=workers or default_workers(),
+            progress=lambda m: typer.echo(f"  {m}"),
+        )
+    except ValueError as e:
+        raise UsageError(str(e)) from e
     typer.echo(
         f"wrote {summary.files} files covering {summary.days} days: {summary.members:,} members, "
         f"{summary.events:,} records ({summary.events / max(summary.seconds, 1e-9):,.0f}/s, {summary.seconds:.1f}s)"
@@ -143,19 +142,19 @@ def run(
     require_home(settings)
     if any(t.runs == "ingest_bronze" for t in tasks):
         check_landing(settings.landing)  # before the engine starts: nothing is written
-    with _writing(ctx, "fitlake run"):
-        run_id = new_run_id()
-        typer.echo(
-            f"run {run_id}: {', '.join(t.key for t in tasks)} | engine {settings.engine}, "
-            f"catalog {settings.catalog}, home {settings.home}"
-        )
-        started = time.perf_counter()
-        with open_lakehouse(settings) as lh:
-            log = RunLog(lh, run_id)
-            try:
-                run_tasks(TaskContext(lh, log), tasks)
-            finally:
-                _print_summary(lh, log, time.perf_counter() - started)
+    ctx.with_resource(_writing(ctx, "fitlake run"))  # held until the command ends
+    run_id = new_run_id()
+    typer.echo(
+        f"run {run_id}: {', '.join(t.key for t in tasks)} | engine {settings.engine}, "
+        f"catalog {settings.catalog}, home {settings.home}"
+    )
+    started = time.perf_counter()
+    with open_lakehouse(settings) as lh:
+        log = RunLog(lh, run_id)
+        try:
+            run_tasks(TaskContext(lh, log), tasks)
+        finally:
+            _print_summary(lh, log, time.perf_counter() - started)
 
 
 def _print_summary(lh, log, seconds: float) -> None:
