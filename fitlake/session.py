@@ -42,9 +42,13 @@ def make_home(path: Path) -> Path:
     return path
 
 
-def _remove_staging(settings: Settings) -> None:
-    """A killed run's staging files go: a Silver build stages members' names there."""
-    shutil.rmtree(settings.staging, ignore_errors=True)
+def _empty_staging(settings: Settings) -> None:
+    """A killed run's staging files go (a Silver build stages members' names there); the folder stays."""
+    for leftover in settings.staging.iterdir():
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -59,16 +63,16 @@ def writing(
         return
     require_home(settings)
     with writer_lock(settings.home, command, wait, on_wait):
-        _remove_staging(settings)
         private_folder(settings.staging)
+        _empty_staging(settings)
         guard_secrets(settings)
         yield
 
 
 def remove_killed_runs_staging(settings: Settings) -> None:
-    """A command that only reads still removes a killed run's staging, unless a run is writing it right now."""
-    if settings.engine != "databricks" and settings.staging.exists():
-        when_no_writer(settings.home, lambda: _remove_staging(settings))
+    """A command that only reads still removes a killed run's staging files, unless a run is writing right now."""
+    if settings.engine != "databricks" and settings.staging.is_dir() and any(settings.staging.iterdir()):
+        when_no_writer(settings.home, lambda: _empty_staging(settings))
 
 
 @contextmanager

@@ -33,7 +33,7 @@ def test_a_killed_runs_staging_is_removed_by_the_next_command(tmp_path, monkeypa
         remove_killed_runs_staging(settings)
     assert leftover.exists()
     remove_killed_runs_staging(settings)  # e.g. `fitlake sql` once nobody writes
-    assert not settings.staging.exists()
+    assert settings.staging.is_dir() and not any(settings.staging.iterdir())
 
     leftover = _staging_leftover(settings)
     with writing(settings, "fitlake run"):

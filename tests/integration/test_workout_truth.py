@@ -47,3 +47,16 @@ def test_every_member_with_a_workout_has_a_consistency_row(home, sail):
     with_workouts = {r.member_key for r in tables["gold.workout_classification"].select("member_key").collect()}
     scored = {r.member_key for r in tables["gold.workout_consistency"].select("member_key").collect()}
     assert scored == with_workouts and with_workouts
+
+
+def test_no_silver_or_gold_table_holds_a_workout_number_that_would_rebuild_its_link(home, sail):
+    numbers = set()
+    for day in (home / "_truth" / "workouts").glob("*.csv"):
+        with day.open(newline="") as f:
+            numbers |= {str(int(r["workout_id"])) for r in csv.DictReader(f)}
+    tables = tables_on_disk(sail, home)
+    found = {}
+    for name in ("silver.workouts", "gold.workout_classification"):
+        values = {str(v) for row in tables[name].collect() for v in row}
+        found[name] = values & numbers
+    assert numbers and found == {"silver.workouts": set(), "gold.workout_classification": set()}
