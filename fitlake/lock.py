@@ -65,7 +65,7 @@ def writer_lock(
             if time.monotonic() >= deadline:
                 raise LakehouseBusy(
                     f"{home} is being written by {holder(home)}: one writer at a time; run again when it has "
-                    "finished, or pass --wait SECONDS"
+                    "finished, or make it wait with `fitlake --wait SECONDS <command>`"
                 )
             if wait > _GRACE_SECONDS and not told and on_wait is not None:
                 on_wait(f"waiting up to {wait:g}s for {holder(home)} to finish writing {home}")
