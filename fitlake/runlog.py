@@ -34,9 +34,16 @@ class Step:
     seconds: float = 0.0
     status: str = "running"
     error: str | None = None
+    # What the run's summary lists under "needs attention" though the step succeeded (fitlake.run_summary).
+    warnings: list[str] = field(default_factory=list)
 
     def progress(self, message: str) -> None:
         print(f"    {self.table_name}: {message}", flush=True)
+
+    def warn(self, message: str) -> None:
+        """A finding that lets the run go on but that someone should look at: printed now, and in the summary."""
+        self.warnings.append(message)
+        self.progress(f"warning: {message}")
 
     def line(self) -> str:
         counts = [
