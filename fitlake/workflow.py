@@ -115,7 +115,7 @@ def is_retryable(error: BaseException) -> bool:
     landing, a setting), and a DETERMINISTIC_ENGINE_ERRORS one from the data or the code: running the task again
     on the same data gives the same answer, so only other errors, such as a lost engine connection or a full
     disk, are worth a retry."""
-    return not isinstance(error, FitlakeError | DETERMINISTIC_ENGINE_ERRORS)
+    return not isinstance(error, (FitlakeError, *DETERMINISTIC_ENGINE_ERRORS))
 
 
 def run_with_retries(ctx: TaskContext, task: JobTask, sleep: Callable[[float], None] = time.sleep) -> None:
