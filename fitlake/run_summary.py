@@ -14,7 +14,7 @@ from fitlake.runlog import Step
 from fitlake.workflow import TaskOutcome
 
 # Warnings listed under "needs attention"; each step printed its own as it ran.
-WARNINGS_LISTED = 8
+WARNINGS_LISTED = 5
 
 
 def final_steps(steps: Iterable[Step]) -> list[Step]:
@@ -28,10 +28,10 @@ def _count(label: str, values: list[int | None]) -> str:
     return f"{label} {sum(known):,}" if known else ""
 
 
-def task_line(outcome: TaskOutcome, steps: Sequence[Step]) -> str:
-    """`  build_silver    17 tables  in 40,100  out 28,000  quarantined 1,200  duplicates 560   12.3s`"""
+def task_row(outcome: TaskOutcome, steps: Sequence[Step]) -> list[str]:
+    """A task's cells: name, tables built, rows in, out, quarantined, duplicates, withheld, time, status."""
     if outcome.status == "skipped":
-        return f"  {outcome.key:<15} skipped"
+        return [outcome.key, "skipped"]
     ok = [s for s in steps if s.status == "ok"]
     tables = f"{len(ok)} table{'s' if len(ok) != 1 else ''}"
     if len(ok) != len(steps):
@@ -43,9 +43,18 @@ def task_line(outcome: TaskOutcome, steps: Sequence[Step]) -> str:
         _count("duplicates", [s.rows_duplicate for s in steps]),
         _count("withheld", [s.rows_withheld or None for s in steps]),
     ]
-    shown = "  ".join(c for c in counts if c)
-    status = "" if outcome.status == "ok" else "  FAILED"
-    return f"  {outcome.key:<15} {tables:<20} {shown:<72} {outcome.seconds:6.1f}s{status}".rstrip()
+    status = "" if outcome.status == "ok" else "FAILED"
+    return [outcome.key, tables, "  ".join(c for c in counts if c), f"{outcome.seconds:.1f}s", status]
+
+
+def _aligned(rows: Sequence[list[str]]) -> list[str]:
+    """Rows of cells as lines, each column as wide as its widest cell; times right-aligned."""
+    widths = [max((len(r[i]) for r in rows if len(r) > i), default=0) for i in range(5)]
+    lines = []
+    for row in rows:
+        cells = [cell.rjust(widths[i]) if i == 3 else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    return lines
 
 
 def _failure(outcome: TaskOutcome) -> list[str]:
@@ -85,7 +94,7 @@ def render(run_id: str, outcomes: Sequence[TaskOutcome], steps: Iterable[Step], 
     else:
         verdict = f"ok: {len(outcomes)} task{'s' if len(outcomes) != 1 else ''}"
     lines = [f"run {run_id} {verdict}, {seconds:.1f}s in all"]
-    lines += [task_line(o, [s for s in steps if s.task == o.key]) for o in outcomes]
+    lines += _aligned([task_row(o, [s for s in steps if s.task == o.key]) for o in outcomes])
     attention = needs_attention(outcomes, steps)
     if attention:
         lines += ["needs attention:", *attention]

@@ -18,7 +18,7 @@ from pyspark.errors import (
     AnalysisException,
     ArithmeticException,
     DateTimeException,
-    NumberFormatException,
+    IllegalArgumentException,
     PythonException,
 )
 
@@ -99,13 +99,15 @@ def plan(tasks: list[JobTask], only: str | None = None, start: str | None = None
 
 
 # Engine errors that the same query on the same data raises again: a query the engine cannot plan (a missing
-# table or column, a type mismatch), Python code of a UDF raising on a row, and ANSI mode refusing a value (a bad
-# cast, an overflow). Lost connections, timeouts, full disks and the like are worth a retry; these are not.
+# table or column, a type mismatch), Python code of a UDF raising on a row, an invalid argument (Sail's SQL parse
+# errors, and ANSI mode refusing a cast, whose NumberFormatException is one), an overflow. Sail 0.7.2 raises each
+# of these as the Spark Connect class named (checked 2026-12-07). Lost connections, timeouts, full disks and the
+# like are worth a retry; these are not.
 DETERMINISTIC_ENGINE_ERRORS = (
     AnalysisException,
     PythonException,
+    IllegalArgumentException,
     ArithmeticException,
-    NumberFormatException,
     DateTimeException,
 )
 

@@ -98,4 +98,4 @@ def test_an_engine_error_is_shown_by_its_first_line_and_many_warnings_are_cut_sh
     attention = lines[lines.index("needs attention:") + 1 :]
     assert attention[0] == "  build_gold failed: An exception was thrown from the Python worker"
     assert not any("File ..." in line for line in lines)
-    assert attention[-2] == "  and 4 more warnings, printed under their steps above"
+    assert attention[-2] == "  and 7 more warnings, printed under their steps above"

@@ -4,6 +4,7 @@ import pytest
 import yaml
 from pyspark.errors import AnalysisException, NumberFormatException, PythonException
 from pyspark.errors.exceptions.connect import SparkConnectGrpcException
+from pyspark.sql import functions as F
 
 from fitlake import workflow
 from fitlake.contracts import QuarantineLimit
@@ -208,3 +209,27 @@ def test_the_outcomes_say_which_task_failed_and_which_were_skipped_because_of_it
         ("d", "skipped", ("b",)),
         ("e", "skipped", ("d",)),
     ]
+
+
+def _raise_in_a_udf(sail):
+    @F.udf("string")
+    def undecodable(value):
+        raise ValueError(f"not_utf8 at byte {value}")
+
+    sail.range(1).select(undecodable("id")).collect()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        _raise_in_a_udf,
+        lambda sail: sail.sql("select * from silver.no_such_table").collect(),
+        lambda sail: sail.sql("select cast('abc' as int)").collect(),
+        lambda sail: sail.sql("selec 1").collect(),
+    ],
+    ids=["udf", "missing_table", "ansi_cast", "parse"],
+)
+def test_the_engines_deterministic_errors_are_of_the_kinds_not_retried(sail, query):
+    with pytest.raises(Exception) as raised:
+        query(sail)
+    assert not workflow.is_retryable(raised.value), type(raised.value).__mro__
