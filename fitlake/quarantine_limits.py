@@ -138,8 +138,8 @@ def file_shares(flagged: DataFrame) -> list[FileShare]:
 
 
 def files_over(limit: QuarantineLimit, shares: Iterable[FileShare]) -> tuple[FileShare, ...]:
-    """The files big enough to judge whose quarantined share is above the limit, the worst first."""
-    over = [f for f in shares if f.rows >= limit.judged_from_rows and f.share > limit.fail_above]
+    """The files that fail the limit (QuarantineLimit.fails), the worst first."""
+    over = [f for f in shares if limit.fails(f.rows, f.quarantined)]
     return tuple(sorted(over, key=lambda f: (-f.share, f.source_file)))
 
 

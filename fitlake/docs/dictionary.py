@@ -78,7 +78,8 @@ def _table_entry(
 def _quarantine_limit(limit: QuarantineLimit) -> str:
     return (
         f"the build fails above {limit.fail_above * 100:g}% of a landing file's rows quarantined (files of "
-        f"{limit.judged_from_rows:,} rows or more), and warns above {limit.warn_above * 100:g}% of the table's rows"
+        f"{limit.judged_from_rows:,} rows or more; all of them, from {limit.all_quarantined_from_rows:,} rows), "
+        f"and warns above {limit.warn_above * 100:g}% of the table's rows"
     )
 
 

@@ -34,18 +34,27 @@ def test_a_file_over_the_limit_fails_and_a_file_too_small_to_judge_does_not():
         FileShare("checkins/2025-01-02/part-00000.json", 100, 100),  # all quarantined
         FileShare("checkins/2025-01-03/part-00000.json", 200, 10),  # 5%: at the limit, not above it
         FileShare("checkins/2025-01-04/part-00000.json", 200, 11),  # 5.5%
-        FileShare("checkins/2025-01-01/part-00000.json", 20, 20),  # all, but 20 rows say little of the source
+        FileShare("checkins/2025-01-05/part-00000.json", 99, 98),  # too few rows for its share to be judged
+        FileShare("checkins/2025-01-06/part-00000.json", 12, 12),  # every row: a broken delivery, however small
+        FileShare("checkins/2025-01-07/part-00000.json", 9, 9),  # a handful of rows may all be defects
     ]
-    assert [f.source_file for f in files_over(limit, shares)] == [
-        "checkins/2025-01-02/part-00000.json",
-        "checkins/2025-01-04/part-00000.json",
+    assert [(f.source_file.split("/")[1][5:], f.share) for f in files_over(limit, shares)] == [
+        ("01-02", 1.0),
+        ("01-06", 1.0),
+        ("01-04", 0.055),
     ]
-    assert files_over(QuarantineLimit(judged_from_rows=10), shares)[0].source_file.endswith("01-01/part-00000.json")
+    assert len(files_over(QuarantineLimit(judged_from_rows=10, all_quarantined_from_rows=9), shares)) == 5
 
 
 @pytest.mark.parametrize(
     "limit",
-    [{"warn_above": 0.1, "fail_above": 0.05}, {"fail_above": 1.5}, {"warn_above": -0.01}, {"judged_from_rows": 0}],
+    [
+        {"warn_above": 0.1, "fail_above": 0.05},
+        {"fail_above": 1.5},
+        {"warn_above": -0.01},
+        {"judged_from_rows": 0},
+        {"all_quarantined_from_rows": 0},
+    ],
 )
 def test_a_limit_that_makes_no_sense_is_refused(limit):
     with pytest.raises(ValueError, match="quarantine limit"):
