@@ -103,9 +103,10 @@ class Verdict:
         return "\n".join(lines)
 
     def warning(self) -> str:
+        """What a warning says, under its table's name."""
         top = ", ".join(f"{r.rule} ({r.rows:,})" for r in self.reasons)
         return (
-            f"{self.table} quarantined {_percent(self.share)} of its rows ({self.quarantined:,} of {self.rows:,}), "
+            f"quarantined {_percent(self.share)} of its rows ({self.quarantined:,} of {self.rows:,}), "
             f"above its warning level of {_limit(self.limit.warn_above)}" + (f": {top}" if top else "")
         )
 

@@ -75,7 +75,7 @@ def needs_attention(outcomes: Sequence[TaskOutcome], steps: Sequence[Step]) -> l
     if skipped:
         upstream = sorted({b for o in skipped for b in o.blocked_by} - {o.key for o in skipped})
         lines.append(f"  skipped: {', '.join(o.key for o in skipped)} (upstream {', '.join(upstream)} failed)")
-    warnings = [f"  warning: {w}" for s in steps for w in s.warnings]
+    warnings = [f"  warning: {s.table_name}: {w}" for s in steps for w in s.warnings]
     if len(warnings) > WARNINGS_LISTED:
         more = len(warnings) - WARNINGS_LISTED
         warnings = [*warnings[:WARNINGS_LISTED], f"  and {more} more warnings, printed under their steps above"]

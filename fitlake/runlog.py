@@ -41,7 +41,8 @@ class Step:
         print(f"    {self.table_name}: {message}", flush=True)
 
     def warn(self, message: str) -> None:
-        """A finding that lets the run go on but that someone should look at: printed now, and in the summary."""
+        """A finding about this step's table that lets the run go on but that someone should look at: printed now,
+        and in the run's summary under the table's name."""
         self.warnings.append(message)
         self.progress(f"warning: {message}")
 

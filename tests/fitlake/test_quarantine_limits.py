@@ -96,7 +96,7 @@ def test_a_defect_dense_small_file_warns_and_a_healthy_table_says_nothing(spark)
     # 3 of 164 rows (1.8%): above the warning level; no file both big enough to judge and over 5%.
     assert not verdict.fails and verdict.warns
     assert verdict.warning() == (
-        "silver.checkins quarantined 1.8% of its rows (3 of 164), above its warning level of 1%: "
+        "quarantined 1.8% of its rows (3 of 164), above its warning level of 1%: "
         "not_null(member_id) (2), well_formed_record (1)"
     )
     # The limit is the contract's own: a table may be held to a stricter one.

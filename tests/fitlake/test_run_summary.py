@@ -70,7 +70,7 @@ def test_a_failed_run_shows_what_needs_attention_once():
         _step("build_silver", "silver.app_events", rows_in=200, rows_out=160, rows_quarantined=40),
     ]
     steps[2].error = verdict.headline()
-    steps[-1].warnings.append("silver.app_events quarantined 20.0% of its rows (40 of 200)")
+    steps[-1].warnings.append("quarantined 20.0% of its rows (40 of 200)")
     outcomes = [
         TaskOutcome("ingest_bronze", "ok", 1.0),
         TaskOutcome("build_silver", "failed", 9.0, failure),
@@ -85,7 +85,7 @@ def test_a_failed_run_shows_what_needs_attention_once():
     assert attention[0] == f"  build_silver failed: {verdict.headline()}"
     assert attention[1] == "      not_null(member_id): 120 rows, e.g. checkins/2025-01-15/part-00000.json:2"
     assert "  skipped: quality_checks, build_gold, export_crm, score_churn (upstream build_silver failed)" in attention
-    assert "  warning: silver.app_events quarantined 20.0% of its rows (40 of 200)" in attention
+    assert "  warning: silver.app_events: quarantined 20.0% of its rows (40 of 200)" in attention
     assert text.count(verdict.headline()) == 1
 
 
@@ -93,7 +93,7 @@ def test_an_engine_error_is_shown_by_its_first_line_and_many_warnings_are_cut_sh
     engine_error = RuntimeError("An exception was thrown from the Python worker\n  File ...\n  at ...")
     steps = [_step("build_gold", f"gold.t{i}", rows_in=1, rows_out=1) for i in range(12)]
     for s in steps:
-        s.warnings.append(f"{s.table_name} breaks a warn rule")
+        s.warnings.append("breaks a warn rule")
     lines = render("r3", [TaskOutcome("build_gold", "failed", 3.0, engine_error)], steps, 3.0)
     attention = lines[lines.index("needs attention:") + 1 :]
     assert attention[0] == "  build_gold failed: An exception was thrown from the Python worker"
