@@ -48,8 +48,9 @@ def test_a_landing_file_whose_rows_are_all_quarantined_fails_the_run_naming_tabl
     headline = f"silver.checkins quarantined more than its limit of 5% of {BAD_FILE} (100.0%, 40 of 40 rows)"
     assert f"  build_silver failed: {headline}" in summary
     assert f"not_null(member_id): {BAD_ROWS} rows, e.g. {BAD_FILE}:1" in summary
-    assert summary.count(headline) == 1
-    (error,) = run.stderr.strip().splitlines()
+    # The screen is shown once, in the summary; the step's own line said that it failed, and the last line where.
+    assert summary.count(headline) == 1 and (run.stdout + run.stderr).count(f"{BAD_ROWS} rows, e.g.") == 1
+    error = run.stderr.strip().splitlines()[-1]
     assert error.startswith("fitlake: run ") and error.endswith("failed: build_silver (see 'needs attention' above)")
 
     # The table and its quarantine are written, so the rows can be looked at.
