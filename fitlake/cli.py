@@ -338,11 +338,18 @@ def steps(
 ) -> None:
     """Show every step of a run as ops.run_log holds it: table, rows, time, outcome (read with delta-rs)."""
     from fitlake.delta_log import STEP_COLUMNS, logged_steps
+    from fitlake.runlog import Step
 
     found, rows = logged_steps(ctx.obj, run_id)
-    if fmt is Format.table:
-        typer.echo(f"run {found}")
-    emit(list(STEP_COLUMNS), [[r[c] for c in STEP_COLUMNS] for r in rows], fmt)
+    if fmt is not Format.table:
+        emit(list(STEP_COLUMNS), [[plain(r[c]) for c in STEP_COLUMNS] for r in rows], fmt)
+        return
+    # As the run printed them, task by task.
+    typer.echo(f"run {found}")
+    for i, r in enumerate(rows):
+        if i == 0 or rows[i - 1]["task"] != r["task"]:
+            typer.echo(f"[{r['task']}]")
+        typer.echo(Step(**r).line())
 
 
 @app.command()

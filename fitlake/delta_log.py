@@ -81,8 +81,8 @@ def commits(settings: Settings, name: str, limit: int | None = None) -> list[dic
 
 # The run log's columns `fitlake steps` shows, in its order.
 STEP_COLUMNS = (
-    "task", "table_name", "rows_in", "rows_out", "rows_quarantined", "rows_duplicate", "rows_withheld", "seconds",
-    "status", "error",
+    "task", "table_name", "started_at", "rows_in", "rows_out", "rows_quarantined", "rows_duplicate", "rows_withheld",
+    "seconds", "status", "error",
 )  # fmt: skip
 
 
@@ -90,7 +90,7 @@ def logged_steps(settings: Settings, run_id: str | None = None) -> tuple[str, li
     """The steps ops.run_log holds for one run (the latest when `run_id` is None), in the order they started."""
     _require_local(settings)
     _, path = resolve_table(settings, "ops.run_log")
-    log = DeltaTable(str(path)).to_pyarrow_table(columns=["run_id", "started_at", *STEP_COLUMNS]).to_pylist()
+    log = DeltaTable(str(path)).to_pyarrow_table(columns=["run_id", *STEP_COLUMNS]).to_pylist()
     if run_id is None:
         if not log:
             raise UsageError("ops.run_log holds no run yet: run `fitlake run` first")
