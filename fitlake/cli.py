@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from fitlake.errors import FitlakeError, StaleDocs, UsageError, first_line
+from fitlake.errors import FitlakeError, StaleDocs, TaskFailed, UsageError, first_line
 from fitlake.output import Format, emit, plain, print_table
 from fitlake.settings import ENGINES, Settings
 
@@ -152,19 +152,21 @@ def run(
     with open_lakehouse(settings) as lh:
         log = RunLog(lh, run_id)
         try:
-            run_tasks(TaskContext(lh, log), tasks)
-        finally:
-            _print_summary(lh, log, time.perf_counter() - started)
+            outcomes = run_tasks(TaskContext(lh, log), tasks)
+        except TaskFailed as e:
+            _print_summary(run_id, e.outcomes, log.steps, time.perf_counter() - started)
+            failed = ", ".join(o.key for o in e.outcomes if o.status == "failed")
+            # The reasons are in the summary just printed: said once, not again on this line.
+            raise TaskFailed(f"run {run_id} failed: {failed} (see 'needs attention' above)", e.outcomes) from None
+    _print_summary(run_id, outcomes, log.steps, time.perf_counter() - started)
 
 
-def _print_summary(lh, log, seconds: float) -> None:
-    ok = [s for s in log.steps if s.status == "ok"]
-    failed = [s for s in log.steps if s.status != "ok"]
-    typer.echo(f"\nsummary: {len(ok)} steps ok, {len(failed)} failed, {seconds:.1f}s in all")
-    for s in ok:
-        # A step may rightly write nothing: score_churn before there is enough history for a model.
-        total = f"{lh.read(s.table_name).count():>12,} rows" if lh.exists(s.table_name) else f"{'not written':>17}"
-        typer.echo(f"  {s.task:<15} {s.table_name:<34} {total}   {s.seconds:6.2f}s")
+def _print_summary(run_id: str, outcomes, steps, seconds: float) -> None:
+    from fitlake import run_summary
+
+    typer.echo("")
+    for line in run_summary.render(run_id, outcomes, steps, seconds):
+        typer.echo(line)
 
 
 def _run_tasks(ctx: typer.Context, command: str, *names: str, run_id: str | None = None) -> None:
@@ -353,6 +355,28 @@ def tables(
         ],
         fmt,
     )  # fmt: skip
+
+
+@app.command()
+def steps(
+    ctx: typer.Context,
+    run_id: Annotated[str | None, typer.Argument(help="Run id, as `fitlake run` prints it [default: latest]")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
+) -> None:
+    """Show every step of a run as ops.run_log holds it: table, rows, time, outcome (read with delta-rs)."""
+    from fitlake.delta_log import STEP_COLUMNS, logged_steps
+    from fitlake.runlog import Step
+
+    found, rows = logged_steps(ctx.obj, run_id)
+    if fmt is not Format.table:
+        emit(list(STEP_COLUMNS), [[plain(r[c]) for c in STEP_COLUMNS] for r in rows], fmt)
+        return
+    # As the run printed them, task by task.
+    typer.echo(f"run {found}")
+    for i, r in enumerate(rows):
+        if i == 0 or rows[i - 1]["task"] != r["task"]:
+            typer.echo(f"[{r['task']}]")
+        typer.echo(Step(**r).line())
 
 
 @app.command()

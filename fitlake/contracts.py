@@ -218,13 +218,46 @@ def latest_by(column: str, reason: str) -> Deduplication:
 
 
 @dataclass(frozen=True)
+class QuarantineLimit:
+    """How much of its input a Silver table may quarantine before someone must look (fitlake.quarantine_limits).
+
+    A landing file is the unit judged: the unit a source delivers, so the verdict names what to look at and is the
+    same whether the files came in one backfill or day by day. The build fails, after the table and its quarantine
+    are written, for a file of at least `judged_from_rows` rows with more than `fail_above` of them quarantined, and
+    for a file of at least `all_quarantined_from_rows` rows with every row quarantined: no valid row at all is a
+    broken delivery, not a defect. A smaller file's share is not judged: one defect in a 10-row export is 10%, and
+    says little about the source. A table that quarantines more than `warn_above` of all its rows is a warning that
+    lets the run go on. Duplicates and withheld research data are accounted for, not failures: only quarantined
+    rows count.
+    """
+
+    fail_above: float = 0.05  # the studio's design: at least 95% of a delivery's records must pass
+    warn_above: float = 0.01
+    judged_from_rows: int = 100
+    # The generator's `tiny` data quarantines whole files of 1 to 3 rows (every defect kind on the first day).
+    all_quarantined_from_rows: int = 10
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.warn_above <= self.fail_above <= 1:
+            raise ValueError(f"a quarantine limit needs 0 <= warn_above <= fail_above <= 1, not {self}")
+        if min(self.judged_from_rows, self.all_quarantined_from_rows) < 1:
+            raise ValueError(f"a quarantine limit judges files of at least one row, not {self}")
+
+    def fails(self, rows: int, quarantined: int) -> bool:
+        """A landing file of `rows` rows, `quarantined` of them quarantined, fails the build."""
+        over_share = rows >= self.judged_from_rows and quarantined > self.fail_above * rows
+        return over_share or (rows >= self.all_quarantined_from_rows and quarantined == rows)
+
+
+@dataclass(frozen=True)
 class TableContract:
     """A table's declaration. Silver tables also declare how source rows are read into them:
 
     `parse_rules` are the rules a source row must pass before the expectations are checked, on the transform's
     parsed rows, so they may name source fields and helper columns the table does not keep (`member_id`, the
     text a timestamp was parsed from); with the contract's expectations they are every reason a row can be
-    quarantined for. `keep` says which row of those sharing the keys is kept.
+    quarantined for. `keep` says which row of those sharing the keys is kept, and `quarantine_limit` how much of a
+    landing file may be quarantined before the build fails.
     """
 
     name: str
@@ -238,6 +271,8 @@ class TableContract:
     keep: Deduplication | None = None
     # The table whose rules judge these rows, when they are another table's rows (silver.member_pii: members').
     judged_by: str = ""
+    # How much of a landing file a Silver table may quarantine before its build fails (QuarantineLimit).
+    quarantine_limit: QuarantineLimit = QuarantineLimit()
 
     def __post_init__(self) -> None:
         schema, _, table = self.name.partition(".")

@@ -75,3 +75,25 @@ def commits(settings: Settings, name: str, limit: int | None = None) -> list[dic
         }
         for commit in open_table(name, path).history(limit)
     ]
+
+
+# The run log's columns `fitlake steps` shows, in its order.
+STEP_COLUMNS = (
+    "task", "table_name", "started_at", "rows_in", "rows_out", "rows_quarantined", "rows_duplicate", "rows_withheld",
+    "seconds", "status", "error",
+)  # fmt: skip
+
+
+def logged_steps(settings: Settings, run_id: str | None = None) -> tuple[str, list[dict]]:
+    """The steps ops.run_log holds for one run (the latest when `run_id` is None), in the order they started."""
+    _require_local(settings)
+    _, path = resolve_table(settings, "ops.run_log")
+    log = DeltaTable(str(path)).to_pyarrow_table(columns=["run_id", *STEP_COLUMNS]).to_pylist()
+    if run_id is None:
+        if not log:
+            raise UsageError("ops.run_log holds no run yet: run `fitlake run` first")
+        run_id = max(log, key=lambda r: r["started_at"])["run_id"]
+    steps = sorted((r for r in log if r["run_id"] == run_id), key=lambda r: (r["started_at"], r["table_name"]))
+    if not steps:
+        raise UsageError(f"ops.run_log holds no run {run_id!r}")
+    return run_id, [{c: r[c] for c in STEP_COLUMNS} for r in steps]

@@ -52,7 +52,11 @@ class ReconciliationError(FitlakeError):
 
 
 class TaskFailed(FitlakeError):
-    pass
+    """Tasks of a workflow run failed; `outcomes` says how each task of the run ended (fitlake.workflow)."""
+
+    def __init__(self, message: str, outcomes: list | None = None) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes or []
 
 
 class DeployError(FitlakeError):

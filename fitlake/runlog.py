@@ -34,9 +34,17 @@ class Step:
     seconds: float = 0.0
     status: str = "running"
     error: str | None = None
+    # What the run's summary lists under "needs attention" though the step succeeded (fitlake.run_summary).
+    warnings: list[str] = field(default_factory=list)
 
     def progress(self, message: str) -> None:
         print(f"    {self.table_name}: {message}", flush=True)
+
+    def warn(self, message: str) -> None:
+        """A finding about this step's table that lets the run go on but that someone should look at: printed now,
+        and in the run's summary under the table's name."""
+        self.warnings.append(message)
+        self.progress(f"warning: {message}")
 
     def line(self) -> str:
         counts = [

@@ -13,11 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fitlake import dq_results, io, quality, reconciliation, registry, scd2
+from fitlake import dq_results, io, quality, quarantine_limits, reconciliation, registry, scd2
 from fitlake.contracts import TableContract
 from fitlake.errors import ContractViolation, LandingEmpty, NoChampionModel, NotEnoughHistory
 from fitlake.ingest import ingest
 from fitlake.lakehouse import Lakehouse
+from fitlake.quarantine_limits import QuarantineLimitExceeded
 from fitlake.registry import TableModule, in_build_order, table_modules
 from fitlake.runlog import RunLog, Step
 from fitlake.steps import run_steps, step_workers
@@ -61,12 +62,27 @@ def ingest_bronze(ctx: TaskContext) -> None:
     run_steps(steps, {}, step_workers())
 
 
-def _as_step(ctx: TaskContext, task: str, table: str, work: Callable[[Step], None]) -> Callable[[], None]:
-    """`work` as the run-log step of `table` in `task`, done when called (by fitlake.steps)."""
+def _as_step(
+    ctx: TaskContext,
+    task: str,
+    table: str,
+    work: Callable[[Step], None],
+    written_but_failed: list[QuarantineLimitExceeded] | None = None,
+) -> Callable[[], None]:
+    """`work` as the run-log step of `table` in `task`, done when called (by fitlake.steps).
+
+    With `written_but_failed`, a table that was written but quarantined beyond its limit is a failed step that
+    does not stop the others: its rows are in its quarantine, the tables reading it are built from its valid rows,
+    and the failure is put in the list for the task to raise once every table is built."""
 
     def run() -> None:
-        with ctx.log.step(task, table) as step:
-            work(step)
+        try:
+            with ctx.log.step(task, table) as step:
+                work(step)
+        except QuarantineLimitExceeded as e:
+            if written_but_failed is None:
+                raise
+            written_but_failed.append(e)
 
     return run
 
@@ -75,10 +91,14 @@ def build_layer(
     ctx: TaskContext, task: str, package: str, build: Callable[[TaskContext, TableModule, Step], None]
 ) -> None:
     """Build every table of `package` (a layer, or a layer's subpackage such as `silver.stedi`) with `build`,
-    each a run-log step of `task`, side by side where no table reads another (fitlake.steps)."""
+    each a run-log step of `task`, side by side where no table reads another (fitlake.steps). Tables that are
+    written but quarantined beyond their limit fail the task together, once every table is built."""
     modules = in_build_order(package)
-    steps = {m.name: _as_step(ctx, task, m.name, lambda step, m=m: build(ctx, m, step)) for m in modules}
+    over_limit: list[QuarantineLimitExceeded] = []
+    steps = {m.name: _as_step(ctx, task, m.name, lambda step, m=m: build(ctx, m, step), over_limit) for m in modules}
     run_steps(steps, {m.name: set(m.inputs) for m in modules}, step_workers())
+    if over_limit:
+        raise QuarantineLimitExceeded([v for e in over_limit for v in e.verdicts])
 
 
 def build_silver(ctx: TaskContext) -> None:
@@ -86,7 +106,9 @@ def build_silver(ctx: TaskContext) -> None:
 
 
 def build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
-    """Rebuild a Silver table and its quarantine from Bronze; prove per batch that no row was lost or invented."""
+    """Rebuild a Silver table and its quarantine from Bronze; prove per batch that no row was lost or invented;
+    then judge what was quarantined against the table's limit (fitlake.quarantine_limits): over it the step fails,
+    the table and its quarantine written; over its warning level the step says so."""
     if m.history is not None:
         _build_versions(ctx, m, step)
         return
@@ -98,11 +120,16 @@ def build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
         quarantined = quality.quarantined_rows(flagged, datetime.now(UTC), keep_raw=not m.is_research_data)
         io.write(ctx.lh, q_contract, quarantined, "overwrite")
         batches = reconciliation.record(ctx.lh, m.contract, m.inputs[0], flagged, ctx.run_id)
+        verdict = quarantine_limits.judge(m.contract, flagged)
     step.rows_in = sum(b.bronze_rows for b in batches)
     step.rows_out = sum(b.silver_rows for b in batches)
     step.rows_quarantined = sum(b.quarantined for b in batches)
     step.rows_duplicate = sum(b.duplicates for b in batches)
     step.rows_withheld = sum(b.withheld for b in batches)
+    if verdict.fails:
+        raise QuarantineLimitExceeded([verdict])
+    if verdict.warns:
+        step.warn(verdict.warning())
 
 
 def _build_versions(ctx: TaskContext, m: TableModule, step: Step) -> None:
@@ -159,7 +186,7 @@ def quality_checks(ctx: TaskContext) -> None:
                 checked = validator.validate(contract, table, step.rows_in)
                 results += checked
                 for warning in dq_results.failed(checked, "warn"):
-                    step.progress(f"warning: {warning.describe()}")
+                    step.warn(warning.describe())
                 broken = dq_results.failed(checked, "error")
                 if broken:
                     raise ContractViolation(dq_results.describe_failed(contract.name, broken))

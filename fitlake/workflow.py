@@ -12,6 +12,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+from pyspark.errors import (
+    AnalysisException,
+    ArithmeticException,
+    DateTimeException,
+    IllegalArgumentException,
+    PythonException,
+)
 
 from fitlake.bundle import jobs_in
 from fitlake.errors import FitlakeError, TaskFailed, UsageError, first_line
@@ -89,11 +98,26 @@ def plan(tasks: list[JobTask], only: str | None = None, start: str | None = None
     return [by_key[k] for k in order]
 
 
-def is_retryable(error: Exception) -> bool:
-    """A FitlakeError comes from FitLake's own checks (a contract, a reconciliation, empty landing, a
-    setting): running the task again on the same data gives the same answer, so only other errors,
-    such as a lost engine connection or a full disk, are worth a retry."""
-    return not isinstance(error, FitlakeError)
+# Engine errors that the same query on the same data raises again: a query the engine cannot plan (a missing
+# table or column, a type mismatch), Python code of a UDF raising on a row, an invalid argument (Sail's SQL parse
+# errors, and ANSI mode refusing a cast, whose NumberFormatException is one), an overflow. Sail 0.7.2 raises each
+# of these as the Spark Connect class named (checked 2026-12-07). Lost connections, timeouts, full disks and the
+# like are worth a retry; these are not.
+DETERMINISTIC_ENGINE_ERRORS = (
+    AnalysisException,
+    PythonException,
+    IllegalArgumentException,
+    ArithmeticException,
+    DateTimeException,
+)
+
+
+def is_retryable(error: BaseException) -> bool:
+    """A FitlakeError comes from FitLake's own checks (a contract, a quarantine limit, a reconciliation, empty
+    landing, a setting), and a DETERMINISTIC_ENGINE_ERRORS one from the data or the code: running the task again
+    on the same data gives the same answer, so only other errors, such as a lost engine connection or a full
+    disk, are worth a retry."""
+    return not isinstance(error, (FitlakeError, *DETERMINISTIC_ENGINE_ERRORS))
 
 
 def run_with_retries(ctx: TaskContext, task: JobTask, sleep: Callable[[float], None] = time.sleep) -> None:
@@ -115,20 +139,42 @@ def run_with_retries(ctx: TaskContext, task: JobTask, sleep: Callable[[float], N
             sleep(wait)
 
 
-def run_tasks(ctx: TaskContext, tasks: list[JobTask], sleep: Callable[[float], None] = time.sleep) -> None:
-    """Run tasks in order; a failed task's dependents are skipped, independent ones still run."""
-    failed: dict[str, str] = {}
+@dataclass(frozen=True)
+class TaskOutcome:
+    """How one task of a run ended: `error` is a failed task's exception, `blocked_by` a skipped task's failed
+    upstream tasks."""
+
+    key: str
+    status: Literal["ok", "failed", "skipped"]
+    seconds: float = 0.0
+    error: BaseException | None = None
+    blocked_by: tuple[str, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        if self.status == "skipped":
+            return f"skipped: upstream {', '.join(self.blocked_by)} failed"
+        return first_line(self.error) if self.error is not None else ""
+
+
+def run_tasks(ctx: TaskContext, tasks: list[JobTask], sleep: Callable[[float], None] = time.sleep) -> list[TaskOutcome]:
+    """Run tasks in order; a failed task's dependents are skipped, independent ones still run. Raises TaskFailed,
+    holding every task's outcome, if any task failed; returns the outcomes otherwise."""
+    outcomes: dict[str, TaskOutcome] = {}
     for task in tasks:
-        blocked = [d for d in task.depends_on if d in failed]
+        blocked = tuple(d for d in task.depends_on if d in outcomes and outcomes[d].status != "ok")
         if blocked:
-            failed[task.key] = f"skipped: upstream {', '.join(blocked)} failed"
-            print(f"[{task.key}] {failed[task.key]}", flush=True)
+            outcomes[task.key] = TaskOutcome(task.key, "skipped", blocked_by=blocked)
+            print(f"[{task.key}] {outcomes[task.key].reason}", flush=True)
             continue
         print(f"[{task.key}]", flush=True)
+        started = time.perf_counter()
         try:
             run_with_retries(ctx, task, sleep)
+            outcomes[task.key] = TaskOutcome(task.key, "ok", time.perf_counter() - started)
         except Exception as e:
-            failed[task.key] = first_line(e)
-    root_causes = {k: v for k, v in failed.items() if not v.startswith("skipped:")}
-    if root_causes:
-        raise TaskFailed("; ".join(f"task {k} failed: {v}" for k, v in root_causes.items()))
+            outcomes[task.key] = TaskOutcome(task.key, "failed", time.perf_counter() - started, e)
+    failed = [o for o in outcomes.values() if o.status == "failed"]
+    if failed:
+        raise TaskFailed("; ".join(f"task {o.key} failed: {o.reason}" for o in failed), list(outcomes.values()))
+    return list(outcomes.values())

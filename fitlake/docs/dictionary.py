@@ -7,7 +7,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from fitlake.contracts import Expectation, ForeignKey, TableContract, not_null, unique_rule
+from fitlake.contracts import Expectation, ForeignKey, QuarantineLimit, TableContract, not_null, unique_rule
 from fitlake.docs.markdown import GENERATED, anchor, link
 from fitlake.docs.pipelines import Pipeline, quarantined_tables
 
@@ -56,6 +56,7 @@ def _table_entry(
     lines += [f"- Foreign key: {_foreign_key(fk)}" for fk in contract.foreign_keys] or ["- Foreign keys: none"]
     if contract.name in quarantine:
         lines.append(f"- Rejected rows go to {link(quarantine[contract.name])}")
+        lines.append(f"- Quarantine limit: {_quarantine_limit(contract.quarantine_limit)}")
     if contract.name in owner:
         lines.append(f"- Quarantine of {link(owner[contract.name])}")
     lines += ["", "| column | type | nullable | personal data | comment |", "|---|---|---|---|---|"]
@@ -72,6 +73,14 @@ def _table_entry(
             lines += ["", "| expectation | level | passes when (SQL) |", "|---|---|---|"]
             lines += [_row(_code(e.rule), e.level, _passes_when(e)) for e in rules]
     return [*lines, ""]
+
+
+def _quarantine_limit(limit: QuarantineLimit) -> str:
+    return (
+        f"the build fails above {limit.fail_above * 100:g}% of a landing file's rows quarantined (files of "
+        f"{limit.judged_from_rows:,} rows or more; all of them, from {limit.all_quarantined_from_rows:,} rows), "
+        f"and warns above {limit.warn_above * 100:g}% of the table's rows"
+    )
 
 
 # Prose and lists are wrapped: a line of the dictionary stays readable in a diff.

@@ -2,9 +2,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pyspark.errors import AnalysisException, NumberFormatException, PythonException
+from pyspark.errors.exceptions.connect import SparkConnectGrpcException
+from pyspark.sql import functions as F
 
 from fitlake import workflow
+from fitlake.contracts import QuarantineLimit
 from fitlake.errors import ContractViolation, TaskFailed, UsageError
+from fitlake.quarantine_limits import FileShare, QuarantineLimitExceeded, Verdict
 from fitlake.workflow import MAX_RETRY_WAIT_SECONDS, JobTask, load_job, plan, run_tasks
 from workflows import DAILY_JOB, JOBS, WEEKLY_TRAINING_JOB
 
@@ -147,3 +152,84 @@ def test_negative_retry_fields_are_refused(tmp_path):
     spec = [{"task_key": "x", "python_wheel_task": {"parameters": ["task", "build_gold"]}, "max_retries": -1}]
     with pytest.raises(UsageError, match="must be >= 0"):
         load_job(_job_file(tmp_path, spec))
+
+
+def _over_limit() -> QuarantineLimitExceeded:
+    share = FileShare("checkins/2025-01-15/part-00000.json", 120, 120)
+    verdict = Verdict("silver.checkins", "silver.checkins_quarantine", QuarantineLimit(), 120, 120, (share,))
+    return QuarantineLimitExceeded([verdict])
+
+
+@pytest.mark.reliability(
+    input="a task failing with an error a rerun gives again: broken contract, quarantine limit, usage, engine "
+    "analysis error, exception in a Python UDF, ANSI cast error",
+    expected="not retried: failed at once, its message shown once",
+    observed="one attempt, no wait, no 'retry' line; TaskFailed holds the task's outcome with its error",
+)
+@pytest.mark.parametrize(
+    "error",
+    [
+        ContractViolation("silver.checkins breaks not_null(member_id) (1 rows)"),
+        _over_limit(),
+        UsageError("no task 'x'"),
+        AnalysisException("[UNRESOLVED_COLUMN] member_idd"),
+        PythonException("An exception was thrown from the Python worker"),
+        NumberFormatException("[CAST_INVALID_INPUT] 'abc' cannot be cast to INT"),
+    ],
+    ids=type,
+)
+def test_deterministic_errors_fail_at_once_without_retries(monkeypatch, capsys, error):
+    attempts = _flaky(monkeypatch, [error] * 4)
+    waits = []
+    with pytest.raises(TaskFailed) as failed:
+        run_tasks(None, [JobTask("t", "t", max_retries=3, min_retry_interval_millis=10)], sleep=waits.append)
+    assert attempts == [1] and waits == []
+    (outcome,) = failed.value.outcomes
+    assert (outcome.key, outcome.status, outcome.error) == ("t", "failed", error)
+    assert "retry" not in capsys.readouterr().out
+
+
+def test_an_engine_error_that_may_pass_next_time_is_retried(monkeypatch):
+    attempts = _flaky(monkeypatch, [SparkConnectGrpcException("UNAVAILABLE: failed to connect to all addresses")])
+    outcomes = run_tasks(None, [JobTask("t", "t", max_retries=1)], sleep=lambda s: None)
+    assert attempts == [1, 2] and [(o.key, o.status) for o in outcomes] == [("t", "ok")]
+
+
+def test_the_outcomes_say_which_task_failed_and_which_were_skipped_because_of_it(monkeypatch):
+    def task(ctx):
+        raise ContractViolation("broken")
+
+    monkeypatch.setattr(workflow, "TASKS", {"a": lambda ctx: None, "b": task, "d": lambda ctx: None})
+    tasks = [JobTask("a", "a"), JobTask("b", "b", ("a",)), JobTask("d", "d", ("b",)), JobTask("e", "d", ("d",))]
+    with pytest.raises(TaskFailed, match=r"^task b failed: broken$") as failed:
+        run_tasks(None, tasks)
+    assert [(o.key, o.status, o.blocked_by) for o in failed.value.outcomes] == [
+        ("a", "ok", ()),
+        ("b", "failed", ()),
+        ("d", "skipped", ("b",)),
+        ("e", "skipped", ("d",)),
+    ]
+
+
+def _raise_in_a_udf(sail):
+    @F.udf("string")
+    def undecodable(value):
+        raise ValueError(f"not_utf8 at byte {value}")
+
+    sail.range(1).select(undecodable("id")).collect()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        _raise_in_a_udf,
+        lambda sail: sail.sql("select * from silver.no_such_table").collect(),
+        lambda sail: sail.sql("select cast('abc' as int)").collect(),
+        lambda sail: sail.sql("selec 1").collect(),
+    ],
+    ids=["udf", "missing_table", "ansi_cast", "parse"],
+)
+def test_the_engines_deterministic_errors_are_of_the_kinds_not_retried(sail, query):
+    with pytest.raises(Exception) as raised:
+        query(sail)
+    assert not workflow.is_retryable(raised.value), type(raised.value).__mro__

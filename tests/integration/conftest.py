@@ -42,7 +42,8 @@ HOME_DATA = ("--scale", os.environ.get("FITLAKE_TEST_SCALE", "tiny"), "--seed", 
 DATA_TABLES = {n for n in registry.daily_contracts() if n.split(".")[0] in ("bronze", "silver", "gold")} - {
     "gold.churn_predictions"
 } | {"ops.ingested_files"}
-SUMMARY = re.compile(r"summary: (\d+) steps ok, 0 failed")
+# The first line of the summary of a run in which every task succeeded (fitlake.run_summary).
+SUMMARY = re.compile(r"^run \S+ ok: \d+ tasks?, ", re.MULTILINE)
 
 
 def cli_env(**extra: str) -> dict[str, str]:
