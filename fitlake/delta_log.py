@@ -88,7 +88,7 @@ def logged_steps(settings: Settings, run_id: str | None = None) -> tuple[str, li
     """The steps ops.run_log holds for one run (the latest when `run_id` is None), in the order they started."""
     _require_local(settings)
     _, path = resolve_table(settings, "ops.run_log")
-    log = DeltaTable(str(path)).to_pyarrow_table(columns=["run_id", *STEP_COLUMNS]).to_pylist()
+    log = open_table("ops.run_log", path).to_pyarrow_table(columns=["run_id", *STEP_COLUMNS]).to_pylist()
     if run_id is None:
         if not log:
             raise UsageError("ops.run_log holds no run yet: run `fitlake run` first")
