@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from fitlake.errors import FitlakeError, StaleDocs, UsageError, first_line
+from fitlake.errors import FitlakeError, QueryRefused, StaleDocs, UsageError, first_line
 from fitlake.output import Format, emit, plain, print_table
 from fitlake.settings import ENGINES, Settings
 
@@ -252,9 +252,11 @@ def sql(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
 ) -> None:
-    """Run a SQL query (or a file of named queries) against the lakehouse and print the results."""
+    """Run a read-only SQL query (or a file of named queries) against the lakehouse and print the results.
+    One query per statement: SELECT, WITH, VALUES, EXPLAIN, SHOW or DESCRIBE; writes, DDL and file paths are refused."""
     from pyspark.errors import PySparkException
 
+    from fitlake.readonly_sql import why_refused
     from fitlake.session import open_lakehouse
     from fitlake.sqlfile import NamedQuery, named_queries
 
@@ -263,6 +265,9 @@ def sql(
     if file is not None and not file.is_file():
         raise UsageError(f"no such file: {file}")
     queries = named_queries(file.read_text()) if file else [NamedQuery("query", "", query)]
+    for q in queries:  # all of them before the engine starts: a refused file runs nothing
+        if refused := why_refused(q.sql):
+            raise QueryRefused(f"query{f' ({q.name})' if file else ''} refused: {refused}")
     results = {}
     with open_lakehouse(ctx.obj) as lh:
         for q in queries:

@@ -21,6 +21,10 @@ class SettingsError(UsageError):
     pass
 
 
+class QueryRefused(UsageError):
+    """An analyst's SQL is not one read-only query (fitlake.readonly_sql): a write, DDL, a file read by path."""
+
+
 class EngineUnavailable(FitlakeError):
     """An engine's prerequisites are missing; the message says what to install or configure."""
 
