@@ -40,6 +40,23 @@ def options(
     ] = None,
 ) -> None:
     ctx.obj = Settings.resolve(home, catalog, engine, schema_prefix)
+    if ctx.obj.engine == "sail" and ctx.invoked_subcommand in _STARTS_SAIL:
+        _keep_engine_port_private(uses_mlflow=ctx.invoked_subcommand in _USES_MLFLOW)
+
+
+# The commands that start the embedded engine, which serves every table on a local port with no authentication:
+# they run in a network of their own (fitlake.isolation). Not deploy, which needs the network, nor the commands
+# that start no engine.
+_STARTS_SAIL = {"run", "task", "train", "score", "stedi", "sql", "export-crm"}
+_USES_MLFLOW = {"run", "task", "train", "score"}
+
+
+def _keep_engine_port_private(uses_mlflow: bool) -> None:
+    from fitlake import isolation
+
+    isolation.protect_engine_port(
+        uses_mlflow, warn=lambda message: typer.echo(f"fitlake: warning: {message}", err=True)
+    )
 
 
 class Scale(StrEnum):
