@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 
-from fitlake import isolation
+from fitlake import cli, isolation
 from fitlake.errors import EngineUnavailable, SettingsError
 
 REPO = Path(__file__).parents[2]
@@ -100,3 +101,10 @@ def test_a_local_mlflow_store_is_not_a_server(uri):
 def test_an_unknown_mode_is_a_settings_error():
     with pytest.raises(SettingsError, match="FITLAKE_ENGINE_ISOLATION must be one of auto, required, off, not 'no'"):
         isolation.mode({isolation.ENVIRONMENT: "no"})
+
+
+def test_the_commands_isolated_are_commands_of_the_cli():
+    """A misspelt name in the CLI's list would leave that command's engine open, silently."""
+    commands = set(typer.main.get_command(cli.app).commands)
+    assert commands >= cli._STARTS_SAIL and cli._USES_MLFLOW <= cli._STARTS_SAIL
+    assert "deploy" in commands and "deploy" not in cli._STARTS_SAIL  # it needs the network
