@@ -81,13 +81,16 @@ def protect_engine_port(
     return False
 
 
-def enter_private_network() -> None:
+def enter_private_network(user_namespace: bool | None = None) -> None:
     """Move this single-threaded process into a new network namespace with its loopback up. Once entered there is
-    no way back, so `protect_engine_port` tries it in a child first."""
+    no way back, so `protect_engine_port` tries it in a child first. `user_namespace`: own the network through a
+    user namespace of our own, as anyone but root must (None: only if a network namespace alone is refused)."""
     _require_one_thread()
     libc = ctypes.CDLL(None, use_errno=True)
     # As root a network namespace alone keeps every privilege on files; others need a user namespace to own it.
-    if os.geteuid() != 0 or libc.unshare(CLONE_NEWNET) != 0:
+    if user_namespace is None:
+        user_namespace = os.geteuid() != 0 or libc.unshare(CLONE_NEWNET) != 0
+    if user_namespace:
         uid, gid = os.geteuid(), os.getegid()
         if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
             raise IsolationUnavailable(f"unshare: {os.strerror(ctypes.get_errno())}")
@@ -95,6 +98,8 @@ def enter_private_network() -> None:
         _write("/proc/self/setgroups", "deny")
         _write("/proc/self/uid_map", f"{uid} {uid} 1")
         _write("/proc/self/gid_map", f"{gid} {gid} 1")
+    elif libc.unshare(CLONE_NEWNET) != 0:
+        raise IsolationUnavailable(f"unshare: {os.strerror(ctypes.get_errno())}")
     _loopback_up()
 
 
