@@ -37,8 +37,9 @@ FILE_FORMATS = frozenset(
         "jdbc", "json", "jsonl", "libsvm", "noop", "orc", "parquet", "rate", "socket", "text", "xml",
     }
 )  # fmt: skip
-# Table-valued functions that compute rows rather than read them; any other (read_files, read_csv,
-# identifier('...') whose text names the table only when the engine runs) is refused.
+# Table-valued functions that compute rows rather than read them; any other in FROM, JOIN or LATERAL is refused,
+# and anywhere at all those that read files or name a table in a string (identifier('text.`/x`') reads the file).
+FILE_READERS = frozenset({"read_files", "cloud_files", "identifier"})
 ROW_GENERATORS = frozenset(
     {"range", "explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "inline_outer", "stack",
      "json_tuple"}
@@ -110,8 +111,18 @@ def _refusal(statement: exp.Expression, sql: str) -> str | None:
             return "TRANSFORM ... USING runs a command on the server"
         elif isinstance(node, exp.Parameter):
             return f"{node.sql(DIALECT)}: variable substitution changes the query after it is checked"
-        elif isinstance(node, exp.Func) and _function_name(node) in CODE_RUNNERS:
-            return f"{_function_name(node)}() runs code outside SQL"
+        elif isinstance(node, exp.Func) and (refused := _function_refusal(node)):
+            return refused
+    return None
+
+
+def _function_refusal(function: exp.Func) -> str | None:
+    name = _function_name(function)
+    if name in CODE_RUNNERS:
+        return f"{name}() runs code outside SQL"
+    as_table = isinstance(function.parent, exp.Table | exp.Lateral) and name not in ROW_GENERATORS
+    if as_table or name in FILE_READERS or name.startswith("read_"):
+        return f"table function {name}(...) is not allowed: it reads files or names tables unchecked"
     return None
 
 
@@ -130,12 +141,7 @@ def _statement_refusal(node: exp.Expression, typed: str = "") -> str:
 
 
 def _table_refusal(table: exp.Table) -> str | None:
-    source = table.this
-    if isinstance(source, exp.Func):
-        name = _function_name(source)
-        if name not in ROW_GENERATORS:
-            return f"table function {name}(...) is not allowed: it reads files or names tables unchecked"
-        return None
+    source = table.this  # a table function is checked as a function
     qualifiers = [part.name for part in (table.args.get("catalog"), table.args.get("db")) if part is not None]
     shown = ".".join(part.sql(DIALECT) for part in table.parts)
     if any(q.lower() in FILE_FORMATS for q in qualifiers):
@@ -156,7 +162,7 @@ def _command_refusal(command: exp.Command) -> str | None:
     if keyword == "SHOW":
         kind = rest.split(maxsplit=1)[0].lower() if rest else ""
         if kind not in SHOW_KINDS:
-            return f"SHOW {kind.upper()} is not a SHOW that fitlake sql knows to be read-only"
+            return f"SHOW {kind.upper() or 'without what to show'} is not a SHOW fitlake sql knows to be read-only"
         return _show_refusal(rest)
     return _statement_refusal(command)
 

@@ -82,6 +82,9 @@ REFUSED = [
     ("select * from delta.member_pii", "reads files directly"),
     ("select * from read_files('/etc/passwd', format => 'text')", "table function read_files(...) is not allowed"),
     ("select * from identifier('text.`/etc/passwd`')", "table function identifier(...) is not allowed"),
+    ("select * from gold.dim_member m, lateral read_files('/etc/passwd')", "table function read_files(...)"),
+    ("select * from gold.dim_member m join lateral read_csv('/etc/passwd') on true", "table function read_csv(...)"),
+    ("select * from gold.dim_member m lateral view my_udtf('/etc/passwd') t as y", "table function my_udtf(...)"),
     ("select * from `/etc/passwd`", "names a path"),
     ("with t as (select * from text.`/etc/passwd`) select * from t", "reads files directly"),
     ("select * from gold.dim_member union all select * from text.`/etc/passwd`", "reads files directly"),
@@ -95,6 +98,7 @@ REFUSED = [
     ("describe delta.`/tmp/lakehouse/fitlake/silver/member_pii`", "reads files directly"),
     ("show columns in delta.`/tmp/x`", "reads files directly"),
     ("SHOW GRANTS", "SHOW GRANTS is not a SHOW"),
+    ("show", "SHOW without what to show is not a SHOW"),
     # code outside SQL
     ("select reflect('java.lang.Runtime', 'getRuntime')", "reflect() runs code outside SQL"),
     ("select transform(member_key) using 'cat /etc/passwd' from gold.dim_member", "TRANSFORM ... USING"),
@@ -117,7 +121,7 @@ def test_a_read_only_query_is_accepted(query):
     "INSERT (also after WITH), CTAS of silver.member_pii into gold, DROP, ALTER, TRUNCATE, CACHE, SET, USE, ADD JAR, "
     "OPTIMIZE, VACUUM, EXECUTE IMMEDIATE, LOAD DATA, COPY INTO, two statements (one behind a comment), "
     "text.`/etc/passwd`, parquet./delta./csv./json./binaryFile. paths, read_files(), identifier(), each nested in a "
-    "CTE, subquery, UNION, join or EXPLAIN; reflect(), TRANSFORM USING; SQL that does not parse",
+    "CTE, subquery, UNION, join, LATERAL or EXPLAIN; reflect(), TRANSFORM USING; SQL that does not parse",
     expected="refused, one line naming the statement and why",
     observed="every form refused with its reason (e.g. 'DELETE writes to a table', 'text.`/etc/passwd` reads files "
     "directly, bypassing the catalog'); the analysts' queries and SELECT/WITH/EXPLAIN/SHOW/DESCRIBE/VALUES pass",
