@@ -68,10 +68,16 @@ def protect_engine_port(
         try:
             _require_one_thread()  # before the trial: a forked child always has one
             _try_in_a_child()
-            enter_private_network()
-            return True
         except IsolationUnavailable as e:
             problem = str(e)
+        else:
+            try:
+                enter_private_network()
+            except IsolationUnavailable as e:  # after a trial that went through: nothing to fall back on
+                raise EngineUnavailable(
+                    f"entering a private network failed half-way, so no engine can start: {e}"
+                ) from e
+            return True
     if chosen == "required":
         raise EngineUnavailable(f"{ENVIRONMENT}=required, but the engine's port cannot be made private: {problem}")
     warn(
@@ -84,13 +90,14 @@ def protect_engine_port(
 def enter_private_network(user_namespace: bool | None = None) -> None:
     """Move this single-threaded process into a new network namespace with its loopback up. Once entered there is
     no way back, so `protect_engine_port` tries it in a child first. `user_namespace`: own the network through a
-    user namespace of our own, as anyone but root must (None: only if a network namespace alone is refused)."""
+    user namespace of our own, as anyone but root must (None: unless root)."""
     _require_one_thread()
     libc = ctypes.CDLL(None, use_errno=True)
-    # As root a network namespace alone keeps every privilege on files; others need a user namespace to own it.
+    # As root a network namespace alone keeps every privilege on files; anyone else, or root without CAP_SYS_ADMIN
+    # (in some containers), needs a user namespace of their own to own one.
     if user_namespace is None:
-        user_namespace = os.geteuid() != 0 or libc.unshare(CLONE_NEWNET) != 0
-    if user_namespace:
+        user_namespace = os.geteuid() != 0
+    if user_namespace or libc.unshare(CLONE_NEWNET) != 0:
         uid, gid = os.geteuid(), os.getegid()
         if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
             raise IsolationUnavailable(f"unshare: {os.strerror(ctypes.get_errno())}")
@@ -98,8 +105,6 @@ def enter_private_network(user_namespace: bool | None = None) -> None:
         _write("/proc/self/setgroups", "deny")
         _write("/proc/self/uid_map", f"{uid} {uid} 1")
         _write("/proc/self/gid_map", f"{gid} {gid} 1")
-    elif libc.unshare(CLONE_NEWNET) != 0:
-        raise IsolationUnavailable(f"unshare: {os.strerror(ctypes.get_errno())}")
     _loopback_up()
 
 
