@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from fitlake.errors import FitlakeError, StaleDocs, TaskFailed, UsageError, first_line
+from fitlake.errors import FitlakeError, QueryRefused, StaleDocs, TaskFailed, UsageError, first_line
 from fitlake.output import Format, emit, plain, print_table
 from fitlake.settings import ENGINES, Settings
 
@@ -45,6 +45,8 @@ def options(
 ) -> None:
     ctx.obj = Settings.resolve(home, catalog, engine, schema_prefix)
     ctx.meta[_WAIT] = wait
+    if ctx.obj.engine == "sail" and ctx.invoked_subcommand in _STARTS_SAIL:
+        _keep_engine_port_private(uses_mlflow=ctx.invoked_subcommand in _USES_MLFLOW)
 
 
 _WAIT = "fitlake.wait"
@@ -61,6 +63,21 @@ def _writing(ctx: typer.Context, command: str, home: Path | None = None):
     if home is not None:
         return writer_lock(home, command, ctx.meta.get(_WAIT, 0.0), tell)
     return writing(ctx.obj, command, ctx.meta.get(_WAIT, 0.0), tell)
+
+
+# The commands that start the embedded engine, which serves every table on a local port with no authentication:
+# they run in a network of their own (fitlake.isolation). Not deploy, which needs the network, nor the commands
+# that start no engine.
+_STARTS_SAIL = {"run", "task", "train", "score", "stedi", "sql", "export-crm"}
+_USES_MLFLOW = {"run", "task", "train", "score"}
+
+
+def _keep_engine_port_private(uses_mlflow: bool) -> None:
+    from fitlake import isolation
+
+    isolation.protect_engine_port(
+        uses_mlflow, warn=lambda message: typer.echo(f"fitlake: warning: {message}", err=True)
+    )
 
 
 class Scale(StrEnum):
@@ -281,9 +298,11 @@ def sql(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
 ) -> None:
-    """Run a SQL query (or a file of named queries) against the lakehouse and print the results."""
+    """Run a read-only SQL query (or a file of named queries) against the lakehouse and print the results.
+    One query per statement: SELECT, WITH, VALUES, EXPLAIN, SHOW or DESCRIBE; writes, DDL and file paths are refused."""
     from pyspark.errors import PySparkException
 
+    from fitlake.readonly_sql import why_refused
     from fitlake.session import open_lakehouse
     from fitlake.sqlfile import NamedQuery, named_queries
 
@@ -292,6 +311,9 @@ def sql(
     if file is not None and not file.is_file():
         raise UsageError(f"no such file: {file}")
     queries = named_queries(file.read_text()) if file else [NamedQuery("query", "", query)]
+    for q in queries:  # all of them before the engine starts: a refused file runs nothing
+        if refused := why_refused(q.sql):
+            raise QueryRefused(f"query{f' ({q.name})' if file else ''} refused: {refused}")
     results = {}
     with open_lakehouse(ctx.obj) as lh:
         for q in queries:

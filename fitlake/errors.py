@@ -35,6 +35,10 @@ class TableDamaged(FitlakeError):
     """A table's Delta log cannot be read (a torn or garbled commit file); the message names the table and the file."""
 
 
+class QueryRefused(UsageError):
+    """An analyst's SQL is not one read-only query (fitlake.readonly_sql): a write, DDL, a file read by path."""
+
+
 class EngineUnavailable(FitlakeError):
     """An engine's prerequisites are missing; the message says what to install or configure."""
 

@@ -4,6 +4,12 @@ FITLAKE_HOME     lakehouse folder (default ./lakehouse): landing files and, per 
 FITLAKE_CATALOG  Unity Catalog name used in three-part table names (default fitlake)
 FITLAKE_ENGINE   sail (embedded, default) | spark (classic JVM + delta-spark) | databricks
 FITLAKE_SCHEMA_PREFIX  put before every schema name (default none), so one catalog can hold several copies
+
+Read from the environment only, by the modules that use them:
+FITLAKE_ENGINE_ISOLATION  auto (default) | required | off: whether a command that starts the embedded engine runs
+                 in a network namespace of its own, so no other local process reaches the engine's port (Sail has
+                 no authentication). auto warns in one line where that is not possible; required refuses to run
+                 then; off does not isolate (fitlake/isolation.py)
 """
 
 from __future__ import annotations
