@@ -183,9 +183,10 @@ def normalised(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def text_pieces(path: Path, piece_bytes: int = PIECE_BYTES) -> Iterator[tuple[int, str]]:
+def text_pieces(path: Path, piece_bytes: int | None = None) -> Iterator[tuple[int, str]]:
     """The file's normalised text as (number of the piece's first line, text) in pieces of whole lines, each
-    ending with LF but perhaps the last; streamed, so memory holds one piece."""
+    ending with LF but perhaps the last; streamed, so memory holds one piece (`PIECE_BYTES` by default)."""
+    piece_bytes = piece_bytes or PIECE_BYTES
     decoder = codecs.getincrementaldecoder("utf-8")()
     carry, first_line, start = "", 1, True
     with path.open("rb") as f:

@@ -79,7 +79,10 @@ def test_the_prefix_hash_and_boundary_tell_an_append_from_a_rewrite(tmp_path):
     # The earlier version ended mid-line: what follows completes that line, it does not add one.
     assert not inspect_file(path, "csv", prefix=len(first) - 3).prefix_ends_line
     big = _file(tmp_path, b"x\n" * CHUNK_BYTES + b"y\n", "big.json")  # a prefix ending past the first chunk
-    assert inspect_file(big, "jsonl", prefix=2 * CHUNK_BYTES).prefix_sha256 == hashlib.sha256(b"x\n" * CHUNK_BYTES).hexdigest()
+    assert (
+        inspect_file(big, "jsonl", prefix=2 * CHUNK_BYTES).prefix_sha256
+        == hashlib.sha256(b"x\n" * CHUNK_BYTES).hexdigest()
+    )
 
 
 def test_bom_and_every_line_ending_are_normalised_and_lines_keep_their_physical_numbers(tmp_path):
