@@ -81,6 +81,14 @@ class FileStat:
         return EPOCH + self.modified_us * MICROSECOND
 
 
+def _stat_now(path: Path) -> FileStat | None:
+    """The file's stat, or None when it is gone (moved away or deleted while the run read it)."""
+    try:
+        return FileStat.of(path)
+    except FileNotFoundError:
+        return None
+
+
 def latest_versions(rows: list[Row]) -> dict[str, Row]:
     """Each file's latest ledger row."""
     latest: dict[str, Row] = {}
@@ -190,7 +198,7 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step, landing: 
     stats = {f: FileStat.of(landing / f) for f in files}
     looks_changed = [f for f in files if f not in known or not is_unchanged(known[f], stats[f])]
     settle = timedelta(seconds=lh.settings.settle_seconds)
-    young = [f for f in looks_changed if now - stats[f].modified_at < settle]
+    young = [f for f in looks_changed if settle and now - stats[f].modified_at < settle]
     facts = {
         f: inspect_file(landing / f, source.format, prefix_to_check(known.get(f), stats[f]))
         for f in looks_changed
@@ -234,7 +242,7 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step, landing: 
     staging = lh.settings.staging / contract.name
     with read_lines(lh.spark, landing, to_read, source.format, staging, from_line, quoted) as lines:
         # The facts were taken before the file was staged: a file that changed since is left for the next run.
-        moved = [f for f in to_read if FileStat.of(landing / f) != stats[f]]
+        moved = [f for f in to_read if _stat_now(landing / f) != stats[f]]
         if moved:
             step.progress(f"left for the next run, changed while being read: {_named(moved)}")
             lines = lines.filter(~F.col("_source_file").isin(moved))
@@ -243,7 +251,8 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step, landing: 
         ledger += [
             _ingested_row(contract, f, stats[f], facts[f], from_line[f], per_file.get(f, 0), run_id, now) for f in read
         ]
-        io.write(lh, LEDGER, lh.spark.createDataFrame(ledger, LEDGER.spark_schema), "append")
+        if ledger:
+            io.write(lh, LEDGER, lh.spark.createDataFrame(ledger, LEDGER.spark_schema), "append")
         step.progress(f"ledgered {len(read)} files; appending their lines to Bronze")
         if sum(per_file.values()):
             batch = to_bronze(lines, contract, run_id, now, lh.secrets).repartition(partitions_for(landing, read))

@@ -9,7 +9,9 @@ from tests.reliability.cases import DOCUMENT, collect, render
 def test_the_reliability_document_is_what_the_tests_markers_give():
     cases = collect()
     assert cases, "no test carries a reliability marker"
-    assert DOCUMENT.read_text() == render(cases), "docs/reliability.md is stale: run `python -m tests.reliability.cases`"
+    assert DOCUMENT.read_text() == render(cases), (
+        "docs/reliability.md is stale: run `python -m tests.reliability.cases`"
+    )
 
 
 def test_a_marker_must_state_input_expected_and_observed_as_literal_strings(tmp_path):
