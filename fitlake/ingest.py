@@ -36,9 +36,7 @@ so those files are read again and no line is appended twice or lost.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -50,85 +48,22 @@ from fitlake.bronze_rows import to_bronze
 from fitlake.contracts import TableContract, sql_string
 from fitlake.lakehouse import Lakehouse
 from fitlake.landing import partitions_for, read_lines
-from fitlake.landing_files import FileFacts, inspect_file
+from fitlake.landing_files import FileFacts
+from fitlake.landing_versions import (
+    EPOCH,
+    MICROSECOND,
+    READ,
+    FileStat,
+    Survey,
+    latest_versions,
+    micros,
+    stat_now,
+    survey,
+)
 from fitlake.runlog import Step
 from ops.ingested_files import CONTRACT as LEDGER
 from ops.ingested_files import INGESTED, REJECTED
 from ops.rejected_files import CONTRACT as REJECTED_FILES
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
-
-
-def micros(at: datetime) -> int:
-    """An instant in microseconds since the epoch (what Delta stores); a naive datetime is local time, as PySpark
-    returns timestamps."""
-    return (at.astimezone(UTC) - EPOCH) // MICROSECOND
-
-
-@dataclass(frozen=True)
-class FileStat:
-    size: int
-    modified_us: int
-
-    @classmethod
-    def of(cls, path: Path) -> FileStat:
-        st = os.stat(path)
-        return cls(st.st_size, st.st_mtime_ns // 1000)
-
-    @property
-    def modified_at(self) -> datetime:
-        return EPOCH + self.modified_us * MICROSECOND
-
-
-def _stat_now(path: Path) -> FileStat | None:
-    """The file's stat, or None when it is gone (moved away or deleted while the run read it)."""
-    try:
-        return FileStat.of(path)
-    except FileNotFoundError:
-        return None
-
-
-def latest_versions(rows: list[Row]) -> dict[str, Row]:
-    """Each file's latest ledger row."""
-    latest: dict[str, Row] = {}
-    for row in sorted(rows, key=lambda r: micros(r.ingested_at)):
-        latest[row.source_file] = row
-    return latest
-
-
-def is_unchanged(version: Row, stat: FileStat) -> bool:
-    return version.size_bytes == stat.size and micros(version.modified_at) == stat.modified_us
-
-
-def prefix_to_check(version: Row | None, stat: FileStat) -> int | None:
-    """The bytes whose hash tells an append from a rewrite: the ingested version's, when the file grew."""
-    if version is not None and version.status == INGESTED and stat.size > version.size_bytes:
-        return version.size_bytes
-    return None
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: str  # new, appended, rewritten, same (touched only) or rejected
-    from_line: int = 1
-
-
-def change(version: Row | None, facts: FileFacts) -> Change:
-    """How a file that looks changed (or is new) is taken; see the module docstring for the rule."""
-    if version is not None and facts.sha256 == version.sha256 and facts.size == version.size_bytes:
-        return Change("same")
-    if facts.problem:
-        return Change("rejected")
-    if version is None:
-        return Change("new")
-    appended = (
-        version.status == INGESTED
-        and facts.prefix_sha256 == version.sha256
-        and facts.prefix_ends_line
-        and facts.size > version.size_bytes
-    )
-    return Change("appended", version.last_line + 1) if appended else Change("rewritten")
 
 
 def _ledger_rows(lh: Lakehouse, table: TableContract) -> list[Row]:
@@ -162,13 +97,6 @@ def withdraw_unappended_batch(lh: Lakehouse, table: TableContract, rows: list[Ro
     return [r for r in rows if micros(r.ingested_at) != at]
 
 
-def seconds_to_settle(paths: list[Path], settle_seconds: float) -> float:
-    """How long until the most recently changed of `paths` has been left alone for `settle_seconds` (0 when it
-    has; at most `settle_seconds`, whatever a clock ahead of ours stamped on a file)."""
-    newest = max((os.stat(p).st_mtime for p in paths), default=0.0)
-    return min(max(newest + settle_seconds - datetime.now(UTC).timestamp(), 0.0), settle_seconds)
-
-
 def _named(files: list[str], limit: int = 5) -> str:
     shown = ", ".join(files[:limit])
     return shown + (f" and {len(files) - limit} more" if len(files) > limit else "")
@@ -176,14 +104,13 @@ def _named(files: list[str], limit: int = 5) -> str:
 
 def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step, landing: Path | None = None) -> None:
     # A Bronze module is a declaration (its landing SOURCE and CONTRACT); to_bronze does the rest.
-    """Append the lines of every landing file version the table has not taken yet, then ledger the versions.
+    """Append the lines of every landing file version the table has not taken yet, after ledgering the versions.
 
     `landing` is the folder the source's files are under (default: the lakehouse's own landing folder);
     the ledger records paths relative to it.
     """
     contract, source = module.CONTRACT, module.SOURCE
     landing = landing or lh.settings.landing
-    files = source.files(landing)
     for table in (LEDGER, REJECTED_FILES, contract):
         lh.ensure_table(table)
     ledgered = _ledger_rows(lh, contract)
@@ -194,63 +121,42 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step, landing: 
             "never happened; their files are read again"
         )
     known = latest_versions(remaining)
-    now = datetime.now(UTC)
-    stats = {f: FileStat.of(landing / f) for f in files}
-    looks_changed = [f for f in files if f not in known or not is_unchanged(known[f], stats[f])]
-    settle = timedelta(seconds=lh.settings.settle_seconds)
-    young = [f for f in looks_changed if settle and now - stats[f].modified_at < settle]
-    facts = {
-        f: inspect_file(landing / f, source.format, prefix_to_check(known.get(f), stats[f]))
-        for f in looks_changed
-        if f not in young
-    }
-    changes = {f: change(known.get(f), facts[f]) for f in facts}
-    by_kind = {k: [f for f, c in sorted(changes.items()) if c.kind == k] for k in ("new", "appended", "rewritten")}
-    same = [f for f, c in changes.items() if c.kind == "same"]
-    rejected = sorted(f for f, c in changes.items() if c.kind == "rejected")
-
-    summary = f"{len(by_kind['new'])} new of {len(files)} landing files"
-    extra = [f"{len(v)} {k}" for k, v in (("appended to", by_kind["appended"]), ("rewritten", by_kind["rewritten"]))]
-    extra += [f"{len(rejected)} rejected"] if rejected else []
-    step.progress(summary + "".join(f", {e}" for e in extra if not e.startswith("0 ")))
-    if young:
+    found = survey(landing, source, known, lh.settings.settle_seconds)
+    step.progress(found.summary())
+    if found.young:
         step.progress(
             f"left for the next run, changed in the last {lh.settings.settle_seconds:g} s "
-            f"(still being written?): {_named(young)}"
+            f"(still being written?): {_named(found.young)}"
         )
     step.rows_in = step.rows_out = 0
+    now = datetime.now(UTC)
+    same = found.of_kind("same")
     if same:  # touched, same bytes: remember the new time so the next run need not hash the file again
-        io.write(
-            lh,
-            LEDGER,
-            lh.spark.createDataFrame([_touched(known[f], stats[f]) for f in same], LEDGER.spark_schema),
-            "upsert",
-        )
-
-    ledger = [_rejected_row(contract, f, stats[f], facts[f], run_id, now) for f in rejected]
+        touched = [_touched(known[f], found.stats[f]) for f in same]
+        io.write(lh, LEDGER, lh.spark.createDataFrame(touched, LEDGER.spark_schema), "upsert")
+    rejected = found.of_kind("rejected")
     if rejected:
-        _record_rejections(lh, contract, {f: facts[f] for f in rejected}, run_id, now)
+        _record_rejections(lh, contract, {f: found.facts[f] for f in rejected}, run_id, now)
         for f in rejected:
-            step.progress(f"rejected {f}: {facts[f].problem} (kept out of Bronze; see ops.rejected_files)")
-    to_read = [f for f, c in sorted(changes.items()) if c.kind in ("new", "appended", "rewritten")]
+            step.progress(f"rejected {f}: {found.facts[f].problem} (kept out of Bronze; see ops.rejected_files)")
+    ledger = [_ledger_row(contract, f, found, REJECTED, 0, run_id, now) for f in rejected]
+    to_read = found.of_kind(*READ)
     if not to_read:
         if ledger:
             io.write(lh, LEDGER, lh.spark.createDataFrame(ledger, LEDGER.spark_schema), "append")
         return
-    from_line = {f: changes[f].from_line for f in to_read}
-    quoted = {f for f in to_read if facts[f].has_quote}
+    from_line = {f: found.changes[f].from_line for f in to_read}
+    quoted = {f for f in to_read if found.facts[f].has_quote}
     staging = lh.settings.staging / contract.name
     with read_lines(lh.spark, landing, to_read, source.format, staging, from_line, quoted) as lines:
         # The facts were taken before the file was staged: a file that changed since is left for the next run.
-        moved = [f for f in to_read if _stat_now(landing / f) != stats[f]]
+        moved = [f for f in to_read if stat_now(landing / f) != found.stats[f]]
         if moved:
             step.progress(f"left for the next run, changed while being read: {_named(moved)}")
             lines = lines.filter(~F.col("_source_file").isin(moved))
         per_file = dict(lines.groupBy("_source_file").count().collect())
         read = [f for f in to_read if f not in moved]
-        ledger += [
-            _ingested_row(contract, f, stats[f], facts[f], from_line[f], per_file.get(f, 0), run_id, now) for f in read
-        ]
+        ledger += [_ledger_row(contract, f, found, INGESTED, per_file.get(f, 0), run_id, now) for f in read]
         if ledger:
             io.write(lh, LEDGER, lh.spark.createDataFrame(ledger, LEDGER.spark_schema), "append")
         step.progress(f"ledgered {len(read)} files; appending their lines to Bronze")
@@ -260,33 +166,12 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step, landing: 
     step.rows_in = step.rows_out = sum(per_file.values())
 
 
-def _ingested_row(
-    table: TableContract,
-    f: str,
-    stat: FileStat,
-    facts: FileFacts,
-    first_line: int,
-    lines: int,
-    run_id: str,
-    now: datetime,
+def _ledger_row(
+    table: TableContract, f: str, found: Survey, status: str, lines: int, run_id: str, now: datetime
 ) -> tuple:
-    return (
-        table.name,
-        f,
-        INGESTED,
-        lines,
-        first_line,
-        facts.lines,
-        facts.size,
-        facts.sha256,
-        stat.modified_at,
-        run_id,
-        now,
-    )
-
-
-def _rejected_row(table: TableContract, f: str, stat: FileStat, facts: FileFacts, run_id: str, now: datetime) -> tuple:
-    return (table.name, f, REJECTED, 0, 1, facts.lines, facts.size, facts.sha256, stat.modified_at, run_id, now)
+    facts, first_line = found.facts[f], found.changes[f].from_line
+    modified_at = found.stats[f].modified_at
+    return (table.name, f, status, lines, first_line, facts.lines, facts.size, facts.sha256, modified_at, run_id, now)
 
 
 def _touched(version: Row, stat: FileStat) -> tuple:

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 from fitlake import dq_results, io, quality, reconciliation, registry, scd2
 from fitlake.contracts import TableContract
 from fitlake.errors import ContractViolation, LandingEmpty, NoChampionModel, NotEnoughHistory
-from fitlake.ingest import ingest, seconds_to_settle
+from fitlake.ingest import ingest
 from fitlake.lakehouse import Lakehouse
 from fitlake.landing import unclaimed_files
+from fitlake.landing_versions import seconds_to_settle
 from fitlake.registry import TableModule, in_build_order, table_modules
 from fitlake.runlog import RunLog, Step
 from fitlake.steps import run_steps, step_workers

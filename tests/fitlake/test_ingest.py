@@ -16,7 +16,7 @@ from pyspark.sql import functions as F
 import bronze.checkins_raw as checkins_raw
 import bronze.locations_raw as locations_raw
 from fitlake import io
-from fitlake.ingest import ingest, seconds_to_settle
+from fitlake.ingest import ingest
 from fitlake.lakehouse import Lakehouse
 from fitlake.runlog import RunLog
 from ops.ingested_files import CONTRACT as LEDGER
@@ -124,17 +124,6 @@ def test_a_file_still_being_written_is_left_for_the_next_run_and_named(lakehouse
     _backdate(lakehouse, DAY2, 120)
     _ingest(patient, "run-2")
     assert {r[0] for r in _bronze(lakehouse)} == {DAY1, DAY2}
-
-
-def test_the_wait_for_fresh_files_is_at_most_the_settle_time(tmp_path):
-    old, fresh = tmp_path / "old.json", tmp_path / "fresh.json"
-    old.write_text("{}\n")
-    os.utime(old, (time.time() - 100, time.time() - 100))
-    assert seconds_to_settle([old], 5) == 0
-    fresh.write_text("{}\n")
-    assert 0 < seconds_to_settle([old, fresh], 5) <= 5
-    os.utime(fresh, (time.time() + 3600, time.time() + 3600))  # a clock ahead of ours
-    assert seconds_to_settle([fresh], 5) == 5
 
 
 @pytest.mark.reliability(
