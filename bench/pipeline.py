@@ -9,6 +9,12 @@ seconds of every table step from ops.run_log. Run by hand; paste the output into
 
 `--bronze-silver` generates the data once, then times `ingest_bronze` and `build_silver` (each its own
 process) in a fresh lakehouse per repetition whose landing folder links to that data.
+
+`--compare-checkouts A,B` times `ingest_bronze` of each checkout (its folder first on PYTHONPATH) side by side on
+data generated once, alternating within each repetition: a first ingestion in a fresh lakehouse, then a rerun
+with nothing new (what every later run pays to find that out).
+
+    .venv/bin/python bench/pipeline.py --runs 3 --scale small --compare-checkouts ../main,.
 """
 
 from __future__ import annotations
@@ -57,7 +63,11 @@ def main() -> None:
     parser.add_argument("--seed", default="7")
     parser.add_argument("--bronze-silver", action="store_true", help="time only ingest_bronze and build_silver")
     parser.add_argument("--compare-workers", help="e.g. 1,3: a first run per FITLAKE_STEP_WORKERS, side by side")
+    parser.add_argument("--compare-checkouts", help="e.g. ../main,.: ingest_bronze of each checkout, side by side")
     args = parser.parse_args()
+    if args.compare_checkouts:
+        compare_checkouts(args, [Path(c).resolve() for c in args.compare_checkouts.split(",")])
+        return
     if args.bronze_silver:
         bronze_silver(args)
         return
@@ -167,6 +177,38 @@ def compare_workers(args: argparse.Namespace, workers: list[int]) -> None:
     base = statistics.median(seconds[workers[0]])
     for w in workers:
         print(f"| {w} | {summary(seconds[w], 's')} | {statistics.median(seconds[w]) / base:.2f} |")
+
+
+def compare_checkouts(args: argparse.Namespace, checkouts: list[Path]) -> None:
+    """ingest_bronze of each checkout, alternating within each repetition, on data generated once."""
+    seconds: dict[tuple[Path, str], list[float]] = defaultdict(list)
+    with tempfile.TemporaryDirectory(prefix="fitlake-bench-") as tmp:
+        data = Path(tmp) / "data"
+        timed(data, "generate", "--scale", args.scale, "--seed", args.seed)
+        for i in range(args.runs):
+            for checkout in checkouts:
+                home = Path(tmp) / f"run-{i}"
+                home.mkdir()
+                (home / "landing").symlink_to(data / "landing")
+                # The data was generated moments ago: no waiting for it to settle, in either checkout.
+                env = {"PYTHONPATH": str(checkout), "FITLAKE_SETTLE_SECONDS": "0"}
+                for phase in ("first ingestion", "rerun, nothing new"):
+                    seconds[(checkout, phase)].append(timed(home, "run", "--only", "ingest_bronze", env=env)[0])
+                shutil.rmtree(home)
+            print(f"repetition {i + 1}/{args.runs} done", file=sys.stderr)
+    print(f"## ingest_bronze by checkout, scale {args.scale}: median (min-max) of {args.runs}, alternated\n")
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{datetime.now(UTC):%Y-%m-%d}\n")  # fmt: skip
+    print("| checkout | first ingestion | ratio | rerun, nothing new | ratio |\n|---|---|---|---|---|")
+    base = {
+        phase: statistics.median(seconds[(checkouts[0], phase)]) for phase in ("first ingestion", "rerun, nothing new")
+    }
+    for c in checkouts:
+        cells = [
+            f"{summary(seconds[(c, p)], 's')} | {statistics.median(seconds[(c, p)]) / base[p]:.2f}"
+            for p in ("first ingestion", "rerun, nothing new")
+        ]
+        print(f"| {c.name} | {' | '.join(cells)} |")
 
 
 if __name__ == "__main__":
