@@ -78,6 +78,17 @@ def header_problem(header_line: str) -> str | None:
     return None
 
 
+def first_line(text: str, complete: bool) -> str | None:
+    """The first non-blank line of `text`; its last line counts only if `complete` (else it may go on)."""
+    position = 0
+    while (end := text.find("\n", position)) >= 0:
+        if not is_blank(text[position:end]):
+            return text[position:end]
+        position = end + 1
+    rest = text[position:]
+    return rest if complete and not is_blank(rest) else None
+
+
 @dataclass
 class _Scan:
     """The state of one pass: decoding stops at the first problem; hashing and counting go on to the end."""
@@ -122,9 +133,7 @@ class _Scan:
 
     def _check_header(self, text: str, final: bool) -> None:
         self.head = normalised(self.head + text)
-        lines = self.head.lstrip(BOM).split("\n")
-        complete = lines if final else lines[:-1]  # the last piece may be a line still being read
-        header = next((line for line in complete if not is_blank(line)), None)
+        header = first_line(self.head.lstrip(BOM), final)
         if header is not None or final:
             self.header_checked = True
             self.problem = header_problem(header) if header is not None else None

@@ -110,3 +110,12 @@ def test_an_append_is_read_from_its_first_new_line_against_the_files_header(tmp_
     assert list(data_pieces(path, "csv", from_line=6)[1]) == []
     _, json_pieces = data_pieces(_file(tmp_path, b'{"a":1}\n{"a":2}\n', "a.json"), "jsonl", from_line=2)
     assert list(json_pieces) == [(2, '{"a":2}\n')]
+
+
+def test_the_header_is_the_first_non_blank_line_wherever_the_chunks_end(tmp_path):
+    assert inspect_file(_file(tmp_path, b"\n  \nid,id\n"), "csv").problem == "duplicate_header_column(id)"
+    assert inspect_file(_file(tmp_path, b"id,id"), "csv").problem == "duplicate_header_column(id)"  # no line break
+    spread = b"\n" * (CHUNK_BYTES - 3) + b"id,name,id\n1,a,b\n"  # the header straddles the first chunk's end
+    assert inspect_file(_file(tmp_path, spread), "csv").problem == "duplicate_header_column(id)"
+    assert inspect_file(_file(tmp_path, b"x" * (2 * CHUNK_BYTES)), "csv").problem == "header_too_long"
+    assert inspect_file(_file(tmp_path, b"x" * (2 * CHUNK_BYTES), "a.json"), "jsonl").problem is None
