@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 
 import bronze.checkins_raw as checkins_raw
 import bronze.locations_raw as locations_raw
-from fitlake import io
+from fitlake import io, landing_versions
 from fitlake.ingest import ingest
 from fitlake.lakehouse import Lakehouse
 from fitlake.runlog import RunLog
@@ -101,9 +101,7 @@ def test_a_file_touched_but_unchanged_is_not_read_again_and_not_hashed_again(lak
     assert _ingest(lakehouse, "run-2")[0] == "0 new of 1 landing files"
     assert _ledger(lakehouse) == [(DAY1, "ingested", 1, 1, 1, "run-1")] and len(_bronze(lakehouse)) == 1
     # The ledger learnt the new time: the next run compares size and time and does not open the file.
-    from fitlake import ingest as ingest_module
-
-    monkeypatch.setattr(ingest_module, "inspect_file", lambda *a, **k: pytest.fail("read a known file"))
+    monkeypatch.setattr(landing_versions, "inspect_file", lambda *a, **k: pytest.fail("read a known file"))
     _ingest(lakehouse, "run-3")
 
 

@@ -115,8 +115,8 @@ def test_ingest_bronze_names_the_landing_files_no_source_reads(lakehouse, monkey
     out = capsys.readouterr().out
     assert (
         "  warning: 3 landing files no source reads, left where they are:\n"
-        "    checkins/2025-01-01/part-00000.txt   checkins reads .json, .jsonl files\n"
-        "    checkins/part-00001.json             not in a day folder: checkins reads checkins/<yyyy-mm-dd>/<file>\n"
-        "    spinning/2025-01-01/part-00000.csv   no source reads the folder spinning/\n"
+        "    checkins/2025-01-01/part-00000.txt  checkins reads .json, .jsonl files\n"
+        "    checkins/part-00001.json            not in a day folder: checkins reads checkins/<yyyy-mm-dd>/<file>\n"
+        "    spinning/2025-01-01/part-00000.csv  no source reads the folder spinning/\n"
     ) in out
     assert lakehouse.read(checkins_raw.CONTRACT).count() == 1
