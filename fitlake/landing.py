@@ -143,7 +143,9 @@ class _Stage:
 
     def write(self, kind: str, table: pa.Table) -> None:
         if kind not in self.writers:
-            self.writers[kind] = pq.ParquetWriter(self.folder / f"{kind}.parquet", table.schema)
+            # Scratch read once from local disk: compressing it cost more than half the staging time (snappy: 0.84 s
+            # of CPU for small's 48 MB of wearables, none: 0.36 s).
+            self.writers[kind] = pq.ParquetWriter(self.folder / f"{kind}.parquet", table.schema, compression="none")
         self.writers[kind].write_table(table)
 
     def close(self) -> list[str]:
