@@ -9,6 +9,12 @@ seconds of every table step from ops.run_log. Run by hand; paste the output into
 
 `--bronze-silver` generates the data once, then times `ingest_bronze` and `build_silver` (each its own
 process) in a fresh lakehouse per repetition whose landing folder links to that data.
+
+`--compare-checkouts A,B` times `ingest_bronze` of each checkout (its folder first on PYTHONPATH) side by side on
+data generated once, alternating within each repetition: a first ingestion in a fresh lakehouse, then a rerun
+with nothing new (what every later run pays to find that out).
+
+    .venv/bin/python bench/pipeline.py --runs 3 --scale small --compare-checkouts ../main,.
 """
 
 from __future__ import annotations
@@ -30,6 +36,14 @@ from pathlib import Path
 
 def timed(home: Path, *args: str, env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MiB and stdout of one `fitlake` process."""
+    seconds, rss, _, out = timed_with_cpu(home, *args, env=env)
+    return seconds, rss, out
+
+
+def timed_with_cpu(home: Path, *args: str, env: dict[str, str] | None = None) -> tuple[float, float, float, str]:
+    """Wall seconds, peak RSS in MiB, CPU seconds (user + system, the in-process engine's threads included) and
+    stdout of one `fitlake` process. CPU time is what to compare on a busy machine, where wall time is mostly
+    waiting for a core."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "fitlake", "--home", str(home), *args],
@@ -43,7 +57,7 @@ def timed(home: Path, *args: str, env: dict[str, str] | None = None) -> tuple[fl
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"fitlake {' '.join(args)} failed")
-    return seconds, usage.ru_maxrss / 1024, out
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, out
 
 
 def summary(values: list[float], unit: str) -> str:
@@ -57,7 +71,11 @@ def main() -> None:
     parser.add_argument("--seed", default="7")
     parser.add_argument("--bronze-silver", action="store_true", help="time only ingest_bronze and build_silver")
     parser.add_argument("--compare-workers", help="e.g. 1,3: a first run per FITLAKE_STEP_WORKERS, side by side")
+    parser.add_argument("--compare-checkouts", help="e.g. ../main,.: ingest_bronze of each checkout, side by side")
     args = parser.parse_args()
+    if args.compare_checkouts:
+        compare_checkouts(args, [Path(c).resolve() for c in args.compare_checkouts.split(",")])
+        return
     if args.bronze_silver:
         bronze_silver(args)
         return
@@ -167,6 +185,38 @@ def compare_workers(args: argparse.Namespace, workers: list[int]) -> None:
     base = statistics.median(seconds[workers[0]])
     for w in workers:
         print(f"| {w} | {summary(seconds[w], 's')} | {statistics.median(seconds[w]) / base:.2f} |")
+
+
+def compare_checkouts(args: argparse.Namespace, checkouts: list[Path]) -> None:
+    """ingest_bronze of each checkout, alternating within each repetition, on data generated once."""
+    seconds: dict[tuple[Path, str], list[float]] = defaultdict(list)
+    with tempfile.TemporaryDirectory(prefix="fitlake-bench-") as tmp:
+        data = Path(tmp) / "data"
+        timed(data, "generate", "--scale", args.scale, "--seed", args.seed)
+        for i in range(args.runs):
+            for checkout in checkouts:
+                home = Path(tmp) / f"run-{i}"
+                home.mkdir()
+                (home / "landing").symlink_to(data / "landing")
+                # The data was generated moments ago: no waiting for it to settle, in either checkout.
+                env = {"PYTHONPATH": str(checkout), "FITLAKE_SETTLE_SECONDS": "0"}
+                for phase in ("first ingestion", "rerun, nothing new"):
+                    wall, _, cpu, _ = timed_with_cpu(home, "run", "--only", "ingest_bronze", env=env)
+                    seconds[(checkout, phase)].append(wall)
+                    seconds[(checkout, f"{phase}, CPU")].append(cpu)
+                shutil.rmtree(home)
+            print(f"repetition {i + 1}/{args.runs} done", file=sys.stderr)
+    print(f"## ingest_bronze by checkout, scale {args.scale}: median (min-max) of {args.runs}, alternated\n")
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{datetime.now(UTC):%Y-%m-%d}\n")  # fmt: skip
+    phases = ("first ingestion", "first ingestion, CPU", "rerun, nothing new", "rerun, nothing new, CPU")
+    print(f"| checkout | {' | '.join(f'{p} | ratio' for p in phases)} |\n|---|{'---|---|' * len(phases)}")
+    base = {p: statistics.median(seconds[(checkouts[0], p)]) for p in phases}
+    for c in checkouts:
+        cells = [
+            f"{summary(seconds[(c, p)], 's')} | {statistics.median(seconds[(c, p)]) / base[p]:.2f}" for p in phases
+        ]
+        print(f"| {c.name} | {' | '.join(cells)} |")
 
 
 if __name__ == "__main__":

@@ -213,8 +213,10 @@ LATEST_DELIVERY = Deduplication(
 
 
 def latest_by(column: str, reason: str) -> Deduplication:
-    """The row with the latest `column` wins (then the latest file and line): for sources that stamp their exports."""
-    return Deduplication((f"-{column}", "-_source_file", "-_line_number"), reason)
+    """The row with the latest `column` wins (then the latest file and line, then the latest delivery: a file read
+    again after it was rewritten has its lines twice in Bronze, at the same place): for sources that stamp their
+    exports."""
+    return Deduplication((f"-{column}", "-_source_file", "-_line_number", "-_ingested_at"), reason)
 
 
 @dataclass(frozen=True)

@@ -167,3 +167,9 @@ def _replace_partitions(contract: TableContract, df: DataFrame, name: str) -> No
     # writeTo(...).overwrite(condition) is Delta's replaceWhere through the table name. Sail ignores the
     # replaceWhere *option* on saveAsTable and overwrites the whole table (docs/engine-notes.md).
     df.writeTo(name).overwrite(partition_predicate(contract, values))
+
+
+def delete_rows(lh: Lakehouse, contract: TableContract, where: str) -> None:
+    """Delete the rows matching the SQL condition `where` (Delta DELETE), one writer at a time like every write."""
+    with _lock_for(lh.table_name(contract)):
+        lh.spark.sql(f"DELETE FROM {lh.table_name(contract)} WHERE {where}")

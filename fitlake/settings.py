@@ -4,6 +4,7 @@ FITLAKE_HOME     lakehouse folder (default ./lakehouse): landing files and, per 
 FITLAKE_CATALOG  Unity Catalog name used in three-part table names (default fitlake)
 FITLAKE_ENGINE   sail (embedded, default) | spark (classic JVM + delta-spark) | databricks
 FITLAKE_SCHEMA_PREFIX  put before every schema name (default none), so one catalog can hold several copies
+FITLAKE_SETTLE_SECONDS  a landing file changed more recently than this is still being written (default 5)
 
 Read from the environment only, by the modules that use them:
 FITLAKE_ENGINE_ISOLATION  auto (default) | required | off: whether a command that starts the embedded engine runs
@@ -33,8 +34,13 @@ class Settings:
     catalog: str = "fitlake"
     engine: Engine = "sail"
     schema_prefix: str = ""
+    # A landing file is read only once it has not changed for this long: exports arrive with no marker that
+    # they are complete, and a file read while still being written would be ingested half (fitlake.ingest).
+    settle_seconds: float = 5.0
 
     def __post_init__(self) -> None:
+        if not self.settle_seconds >= 0:
+            raise SettingsError(f"FITLAKE_SETTLE_SECONDS must be a number of seconds, 0 or more: {self.settle_seconds}")
         if self.schema_prefix and not _IDENTIFIER.match(self.schema_prefix):
             raise SettingsError(
                 f"schema prefix {self.schema_prefix!r} is not a valid identifier (lower case letters, digits, _)"
@@ -60,8 +66,14 @@ class Settings:
         engine = engine or os.environ.get("FITLAKE_ENGINE") or "sail"
         if schema_prefix is None:
             schema_prefix = os.environ.get("FITLAKE_SCHEMA_PREFIX", "")
+        settle = os.environ.get("FITLAKE_SETTLE_SECONDS", "5")
+        try:
+            settle_seconds = float(settle)
+        except ValueError:
+            raise SettingsError(f"FITLAKE_SETTLE_SECONDS must be a number of seconds, 0 or more: {settle!r}") from None
         # Spark and Delta need absolute locations; resolve once so every table agrees.
-        return cls(Path(home).expanduser().resolve(), catalog, engine, schema_prefix)  # type: ignore[arg-type]
+        home = Path(home).expanduser().resolve()
+        return cls(home, catalog, engine, schema_prefix, settle_seconds)  # type: ignore[arg-type]
 
     def schema(self, layer: str) -> str:
         """The schema a layer's tables live in: the layer's name after the schema prefix."""

@@ -7,6 +7,7 @@ runs each as `fitlake task <name>` on a cluster.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ from fitlake.contracts import TableContract
 from fitlake.errors import ContractViolation, LandingEmpty, NoChampionModel, NotEnoughHistory
 from fitlake.ingest import ingest
 from fitlake.lakehouse import Lakehouse
+from fitlake.landing import unclaimed_files
+from fitlake.landing_versions import seconds_to_settle
 from fitlake.quarantine_limits import QuarantineLimitExceeded
 from fitlake.registry import TableModule, in_build_order, table_modules
 from fitlake.runlog import RunLog, Step
@@ -52,9 +55,26 @@ def check_landing(landing: Path) -> list[str]:
 
 
 def ingest_bronze(ctx: TaskContext) -> None:
-    waiting = check_landing(ctx.lh.settings.landing)
+    landing = ctx.lh.settings.landing
+    waiting = check_landing(landing)
     if waiting:
         print(f"  no landing files yet for {', '.join(waiting)}: their tables stay as they are", flush=True)
+    sources = [m.module.SOURCE for m in table_modules("bronze")]
+    unclaimed = unclaimed_files(landing, sources)
+    if unclaimed:
+        print(f"  warning: {len(unclaimed)} landing files no source reads, left where they are:", flush=True)
+        width = max(len(path) for path, _ in unclaimed)
+        for path, why in unclaimed:
+            print(f"    {path:<{width}}  {why}", flush=True)
+    # Files written moments ago may still be being written; wait once for them (not per table) rather than
+    # leave them all for the next run, so `fitlake generate && fitlake run` reads everything.
+    wait = seconds_to_settle([landing / f for s in sources for f in s.files(landing)], ctx.lh.settings.settle_seconds)
+    if wait:
+        print(
+            f"  waiting {wait:.1f} s for landing files written in the last {ctx.lh.settings.settle_seconds:g} s",
+            flush=True,
+        )
+        time.sleep(wait)
     steps = {
         m.name: _as_step(ctx, "ingest_bronze", m.name, lambda step, m=m: ingest(ctx.lh, m.module, ctx.run_id, step))
         for m in table_modules("bronze")

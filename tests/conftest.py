@@ -107,7 +107,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def temporary_lakehouse(sail_engine: engine.EngineHandle, home: Path) -> Iterator[Lakehouse]:
     """A lakehouse in `home` on the test run's Sail session, its tables on disk registered; they are
     unregistered afterwards (their files stay) so the next one starts from an empty catalog."""
-    lh = Lakehouse(sail_engine.spark, Settings(home=home), sail_engine.catalog)
+    # Test files are complete when written: no waiting for them to settle (tests/fitlake/test_ingest.py tests it).
+    lh = Lakehouse(sail_engine.spark, Settings(home=home, settle_seconds=0), sail_engine.catalog)
     lh.register_existing()  # as `fitlake` does when it starts
     try:
         yield lh

@@ -45,3 +45,14 @@ def test_the_schema_prefix_comes_from_the_flag_or_the_environment_and_must_be_an
     assert Settings.resolve(home=tmp_path, schema_prefix="").schema("silver") == "silver"
     with pytest.raises(SettingsError, match="schema prefix 'Dev-' is not a valid identifier"):
         Settings(home=tmp_path, schema_prefix="Dev-")
+
+
+def test_the_settle_time_comes_from_the_environment_and_must_be_seconds(monkeypatch, tmp_path):
+    monkeypatch.delenv("FITLAKE_SETTLE_SECONDS", raising=False)
+    assert Settings.resolve(home=tmp_path).settle_seconds == 5
+    monkeypatch.setenv("FITLAKE_SETTLE_SECONDS", "0.5")
+    assert Settings.resolve(home=tmp_path).settle_seconds == 0.5
+    for bad in ("soon", "-1", "nan"):
+        monkeypatch.setenv("FITLAKE_SETTLE_SECONDS", bad)
+        with pytest.raises(SettingsError, match="FITLAKE_SETTLE_SECONDS must be a number of seconds, 0 or more"):
+            Settings.resolve(home=tmp_path)

@@ -1,20 +1,18 @@
-"""Tasks against a temporary lakehouse: quality_checks on hand-written Silver tables, ingestion after a kill."""
+"""Tasks against a temporary lakehouse: quality_checks on hand-written Silver tables; what ingest_bronze says about
+the landing folder."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 import bronze.checkins_raw as checkins_raw
-from fitlake import io, registry, runlog
+from fitlake import io, registry, runlog, tasks
 from fitlake.errors import ContractViolation
-from fitlake.ingest import ingest
 from fitlake.runlog import RunLog
-from fitlake.tasks import TaskContext, quality_checks
-from ops.ingested_files import CONTRACT as LEDGER
+from fitlake.tasks import TaskContext, ingest_bronze, quality_checks
 
 CHECKINS = registry.contracts()["silver.checkins"]
 MEMBERS = registry.contracts()["silver.members"]
@@ -96,28 +94,29 @@ def test_quality_checks_on_an_unbuilt_silver_layer_say_so(lakehouse):
         quality_checks(TaskContext(lakehouse, RunLog(lakehouse, "run-1")))
 
 
-def _land(lh, day: str, records: list[dict]) -> None:
-    folder = lh.settings.landing / "checkins" / day
-    folder.mkdir(parents=True)
-    (folder / "part-00000.json").write_text("".join(json.dumps(r) + "\n" for r in records))
-
-
-def _ingest(lh, run_id: str) -> None:
-    with RunLog(lh, run_id).step("ingest_bronze", "bronze.checkins_raw") as step:
-        ingest(lh, checkins_raw, run_id, step)
-
-
-def test_a_run_killed_between_the_bronze_append_and_the_ledger_neither_duplicates_nor_loses_the_files(lakehouse):
-    _land(lakehouse, "2025-01-01", [{"checkin_id": "1"}, {"checkin_id": "2"}])
-    _land(lakehouse, "2025-01-02", [{"checkin_id": "3"}])
-    _ingest(lakehouse, "run-1")
-    ledger_after_run = sorted(tuple(r) for r in lakehouse.read(LEDGER).collect())
-    # What a kill right after the Bronze append leaves behind: the lines, but no ledger rows for them.
-    io.write(lakehouse, LEDGER, lakehouse.read(LEDGER).limit(0), "overwrite")
-
-    _ingest(lakehouse, "run-2")
-    assert lakehouse.read(checkins_raw.CONTRACT).count() == 3
-    assert sorted(tuple(r) for r in lakehouse.read(LEDGER).collect()) == ledger_after_run
-    _land(lakehouse, "2025-01-03", [{"checkin_id": "4"}])
-    _ingest(lakehouse, "run-3")
-    assert sorted(r.checkin_id for r in lakehouse.read(checkins_raw.CONTRACT).collect()) == ["1", "2", "3", "4"]
+@pytest.mark.reliability(
+    input="landing files no source reads: part-00000.txt in a day folder, a .json outside a day folder, a folder "
+    "no source reads",
+    expected="one warning block per run naming each file and why; the other files ingested",
+    observed="'warning: 3 landing files no source reads, left where they are:' then one line each with its reason",
+)
+def test_ingest_bronze_names_the_landing_files_no_source_reads(lakehouse, monkeypatch, capsys):
+    monkeypatch.setattr(tasks, "table_modules", lambda layer: [registry.TableModule(checkins_raw)])
+    landing = lakehouse.settings.landing
+    for path in (
+        "checkins/2025-01-01/part-00000.json",
+        "checkins/2025-01-01/part-00000.txt",
+        "checkins/part-00001.json",
+        "spinning/2025-01-01/part-00000.csv",
+    ):
+        (landing / path).parent.mkdir(parents=True, exist_ok=True)
+        (landing / path).write_text('{"checkin_id": "1"}\n')
+    ingest_bronze(TaskContext(lakehouse, RunLog(lakehouse, "run-1")))
+    out = capsys.readouterr().out
+    assert (
+        "  warning: 3 landing files no source reads, left where they are:\n"
+        "    checkins/2025-01-01/part-00000.txt  checkins reads .json, .jsonl files\n"
+        "    checkins/part-00001.json            not in a day folder: checkins reads checkins/<yyyy-mm-dd>/<file>\n"
+        "    spinning/2025-01-01/part-00000.csv  no source reads the folder spinning/\n"
+    ) in out
+    assert lakehouse.read(checkins_raw.CONTRACT).count() == 1

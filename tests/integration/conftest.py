@@ -50,7 +50,8 @@ def cli_env(**extra: str) -> dict[str, str]:
     """The caller's environment without FitLake, Spark or MLflow settings that would change what is tested
     (mlflow.set_tracking_uri, called by in-process tests, sets MLFLOW_TRACKING_URI for every child process)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FITLAKE_", "SPARK_", "PYSPARK_", "MLFLOW_"))}
-    return {**env, **extra}
+    # A test's landing files are complete when written: no waiting for them to settle.
+    return {**env, "FITLAKE_SETTLE_SECONDS": "0", **extra}
 
 
 def fitlake(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:

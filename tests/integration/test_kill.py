@@ -52,9 +52,9 @@ def run_until_killed(home: Path, marker: str) -> str:
 def test_runs_killed_mid_task_then_rerun_give_the_rows_of_an_uninterrupted_run(tmp_path, two_days):
     killed = tmp_path / "killed"
     shutil.copytree(two_days.backfill / "landing", killed / "landing")  # the data of an uninterrupted run
-    # In ingest_bronze just after the members' Bronze append, as their ledger rows are being written
-    # (the next run then writes them from Bronze; tests/fitlake/test_tasks.py pins that case exactly).
-    run_until_killed(killed, r"bronze\.members_raw: appended \d+ files to Bronze")
+    # In ingest_bronze just after the members' ledger rows, as their lines are being appended to Bronze
+    # (the next run withdraws those rows and reads the files again; tests/fitlake/test_ingest.py pins that case).
+    run_until_killed(killed, r"bronze\.members_raw: ledgered \d+ files; appending their lines to Bronze")
     # In build_silver after silver.checkins and its quarantine were written, while members are built.
     run_until_killed(killed, r"^\s+silver\.checkins\s+in ")
     final = fitlake(killed, "run")

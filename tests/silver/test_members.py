@@ -89,3 +89,19 @@ def test_each_broken_member_record_is_quarantined_with_the_rule_it_broke(spark):
         10: "research_consent_date_iff_consent",
     }
     assert [r.member_key for r in valid_rows(flagged, members.CONTRACT).collect()] == [member_key(spark, "M8")]
+
+
+def test_a_rewritten_members_file_read_again_gives_its_later_copy_of_a_record(spark):
+    """A file rewritten after ingestion is read whole again (fitlake/ingest.py): Bronze then holds its lines twice,
+    same file, same line, same export time; the later delivery is the member's state."""
+    again = datetime(2025, 1, 3, 6, 0)
+    raw = bronze_rows(
+        spark,
+        RAW,
+        [
+            _member(plan="plus", _line_number=1),
+            _member(plan="elite", monthly_fee="75.65", _line_number=1, _batch_id="batch-2", _ingested_at=again),
+        ],
+    )
+    kept = valid_rows(_transform(raw), members.CONTRACT).select("plan", "_batch_id").collect()
+    assert [tuple(r) for r in kept] == [("elite", "batch-2")]
