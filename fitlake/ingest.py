@@ -138,7 +138,8 @@ def ingest(lh: Lakehouse, module: ModuleType, run_id: str, step: Step, landing: 
     if rejected:
         _record_rejections(lh, contract, {f: found.facts[f] for f in rejected}, run_id, now)
         for f in rejected:
-            step.progress(f"rejected {f}: {found.facts[f].problem} (kept out of Bronze; see ops.rejected_files)")
+            # A warning, so the run's summary lists it under "needs attention", not only this step's output.
+            step.warn(f"rejected {f}: {found.facts[f].problem} (kept out of Bronze; see ops.rejected_files)")
     ledger = [_ledger_row(contract, f, found, REJECTED, 0, run_id, now) for f in rejected]
     to_read = found.of_kind(*READ)
     if not to_read:

@@ -138,8 +138,11 @@ def test_files_that_cannot_be_read_are_rejected_whole_and_the_others_ingested(la
     bad_csv, duplicated = "locations/2025-01-02/part-00000.csv", b"location_id,name,name\nQNS,Queens,Q\n"
     _write(lakehouse, bad_csv, duplicated)
     progress = _ingest(lakehouse, "run-1") + _ingest(lakehouse, "run-1", locations_raw)
-    assert f"rejected {DAY2}: gzip_content (kept out of Bronze; see ops.rejected_files)" in progress
-    assert f"rejected {bad_csv}: duplicate_header_column(name) (kept out of Bronze; see ops.rejected_files)" in progress
+    assert f"warning: rejected {DAY2}: gzip_content (kept out of Bronze; see ops.rejected_files)" in progress
+    assert (
+        f"warning: rejected {bad_csv}: duplicate_header_column(name) (kept out of Bronze; see ops.rejected_files)"
+        in progress
+    )
     rejected = {(r.source_file, r.reason, r.size_bytes) for r in lakehouse.read(REJECTED_FILES).collect()}
     size = (lakehouse.settings.landing / DAY2).stat().st_size
     assert rejected == {(DAY2, "gzip_content", size), (bad_csv, "duplicate_header_column(name)", len(duplicated))}
