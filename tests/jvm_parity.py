@@ -137,7 +137,7 @@ class JvmParity:
     def __init__(self, sail: SparkConnectClient, workdir: Path) -> None:
         self._jvm: JvmConnectServer | None = None
         self._workdir = workdir
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jvm-parity")
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jvm-parity")
         self._modules: dict[str, ModuleQueries] = {}
         self._current: tuple[str, str] | None = None  # (module, test) while a `spark` test runs
         self._lock = threading.Lock()

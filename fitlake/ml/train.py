@@ -56,7 +56,7 @@ class TrainingResult:
         return self.candidates[self.chosen]
 
 
-def _requirements() -> list[str]:
+def pip_requirements() -> list[str]:
     # Stated, not inferred: MLflow's inference loads the model in a fresh interpreter (seconds per model).
     return [f"scikit-learn=={sklearn.__version__}", f"pandas=={pd.__version__}", f"numpy=={np.__version__}"]
 
@@ -105,7 +105,7 @@ def _log_model(chosen: Candidate, parts: dict[str, tuple[pd.DataFrame, pd.Series
             name="model",
             signature=infer_signature(example, model.predict_proba(example)[:, 1]),
             input_example=example,
-            pip_requirements=_requirements(),
+            pip_requirements=pip_requirements(),
             # MLflow stores scikit-learn models with skops, which loads only types declared trusted: this model
             # was fitted here, from our own code, so the types it holds are ours to trust.
             skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps(model)),
