@@ -40,6 +40,7 @@ from pyspark.sql import functions as F
 
 from fitlake.delta_tables import delta_tables_on_disk
 from fitlake.errors import SecretsRefused, SettingsError
+from fitlake.permissions import PRIVATE_FILE, create_private_file, private_folder
 from fitlake.settings import Settings
 
 SECRET_SCOPE = "fitlake"
@@ -88,9 +89,9 @@ def _databricks_secret(key: str) -> str | None:
 
 def _local_secret(path: Path) -> str:
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(path.parent)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
         except FileExistsError:  # another step made it first: use theirs
             pass
         else:
@@ -163,8 +164,7 @@ def _record_fingerprint(settings: Settings, secrets: Secrets) -> None:
     path = _fingerprint_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
+    with os.fdopen(create_private_file(partial), "w") as f:
         json.dump(record, f)
     os.replace(partial, path)
 
