@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fitlake.delta_tables import delta_tables_on_disk, open_table
+from fitlake.delta_tables import count_rows, delta_tables_on_disk, open_table, read_table
 from fitlake.errors import UsageError
 from fitlake.settings import Settings
 
@@ -39,8 +39,7 @@ def _commit_time(commit: dict) -> datetime:
 def table_info(name: str, path: Path) -> TableInfo:
     dt = open_table(name, path)
     last = dt.history(1)[0]
-    rows = dt.to_pyarrow_dataset().count_rows()
-    return TableInfo(name, rows, dt.version(), _commit_time(last), last.get("operation", ""))
+    return TableInfo(name, count_rows(dt), dt.version(), _commit_time(last), last.get("operation", ""))
 
 
 def list_tables(settings: Settings) -> list[TableInfo]:
@@ -88,7 +87,7 @@ def logged_steps(settings: Settings, run_id: str | None = None) -> tuple[str, li
     """The steps ops.run_log holds for one run (the latest when `run_id` is None), in the order they started."""
     _require_local(settings)
     _, path = resolve_table(settings, "ops.run_log")
-    log = open_table("ops.run_log", path).to_pyarrow_table(columns=["run_id", *STEP_COLUMNS]).to_pylist()
+    log = read_table(open_table("ops.run_log", path), ["run_id", *STEP_COLUMNS]).to_pylist()
     if run_id is None:
         if not log:
             raise UsageError("ops.run_log holds no run yet: run `fitlake run` first")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pyarrow as pa
 import pytest
 from deltalake import write_deltalake
 
 from fitlake.delta_log import list_tables
-from fitlake.delta_tables import open_table
+from fitlake.delta_tables import count_rows, open_table, read_table
 from fitlake.errors import TableDamaged
 from fitlake.settings import Settings
 
@@ -55,3 +58,24 @@ def test_a_session_start_names_the_torn_table_before_the_engine_reads_it(lakehou
     commits[-1].write_text('{"commitInfo": {')
     with pytest.raises(TableDamaged, match=r"^silver\.checkins cannot be read: its Delta log file .* is damaged"):
         lakehouse.register_existing()  # what every command does as it opens the lakehouse
+
+
+@pytest.mark.reliability(
+    input="a command that reads a table's rows with delta-rs (`fitlake steps`, `fitlake tables`), run again and again",
+    expected="exit 0 every time once its output is printed",
+    observed="read with delta-rs's engine (QueryBuilder): 0 aborts in 100 runs of `fitlake steps`; with "
+    "pyarrow's dataset scan 112 of 150 ended 'terminate called without an active exception' (exit 134)",
+)
+def test_reading_rows_leaves_no_thread_that_aborts_the_process_at_exit(tmp_path):
+    path, _ = _table_of_two_commits(Settings(home=tmp_path))
+    table = open_table("silver.checkins", path)
+    assert sorted(read_table(table, ["checkin_id"]).column("checkin_id").to_pylist()) == ["1", "2", "3"]
+    assert count_rows(table) == 3
+    # The abort came at interpreter exit, about one run in two: a few fresh interpreters catch it.
+    read = (
+        "from deltalake import DeltaTable; from fitlake.delta_tables import read_table; "
+        f"read_table(DeltaTable({str(path)!r}))"
+    )
+    for _ in range(6):
+        exited = subprocess.run([sys.executable, "-c", read], capture_output=True, text=True, timeout=60)
+        assert exited.returncode == 0, exited.stderr

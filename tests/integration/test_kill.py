@@ -15,6 +15,7 @@ import pytest
 from deltalake import DeltaTable
 
 from fitlake import registry
+from fitlake.delta_tables import count_rows, read_table
 from fitlake.lakehouse import delta_tables_on_disk
 from tests.integration.conftest import SUMMARY, cli_env, fitlake
 
@@ -89,7 +90,7 @@ def test_runs_killed_mid_task_then_rerun_give_the_rows_of_an_uninterrupted_run(t
         assert f"rejected {path}: {reason}" in said
     assert f"{UNCLAIMED}  checkins reads .json, .jsonl files" in final.stdout
     rejected_files = dict(delta_tables_on_disk(killed / "fitlake"))["ops.rejected_files"]
-    rejected = DeltaTable(str(rejected_files)).to_pyarrow_table().to_pylist()
+    rejected = read_table(DeltaTable(str(rejected_files))).to_pylist()
     assert sorted((r["source_file"], r["reason"]) for r in rejected) == sorted(
         (path, reason) for path, (_, reason) in POISON.items()
     )
@@ -102,8 +103,8 @@ def test_runs_killed_mid_task_then_rerun_give_the_rows_of_an_uninterrupted_run(t
         if table in RUN_RECORDS or table == "ops.rejected_files":  # compared above
             continue
         keys = natural_key(table)
-        rows = DeltaTable(str(path)).to_pyarrow_table(columns=keys).to_pandas()
+        rows = read_table(DeltaTable(str(path)), keys).to_pandas()
         if table == "ops.ingested_files":  # the ledger also lists the rejected files, with their status
             rows = rows[~rows["source_file"].isin(POISON)]
-        assert len(rows) == DeltaTable(str(uninterrupted[table])).to_pyarrow_dataset().count_rows(), table
+        assert len(rows) == count_rows(DeltaTable(str(uninterrupted[table]))), table
         assert not rows.duplicated().any(), table

@@ -9,6 +9,7 @@ import pytest
 from deltalake import DeltaTable
 
 from fitlake import registry
+from fitlake.delta_tables import read_table
 from tests.integration.conftest import copy_of, fitlake
 
 # A day after the tiny data's fourteen days: a new delivery of check-ins, in the source's own JSON-lines layout,
@@ -54,7 +55,7 @@ def test_a_landing_file_whose_rows_are_all_quarantined_fails_the_run_naming_tabl
     assert error.startswith("fitlake: run ") and error.endswith("failed: build_silver (see 'needs attention' above)")
 
     # The table and its quarantine are written, so the rows can be looked at.
-    quarantine = DeltaTable(str(lakehouse / "fitlake" / "silver" / "checkins_quarantine")).to_pandas()
+    quarantine = read_table(DeltaTable(str(lakehouse / "fitlake" / "silver" / "checkins_quarantine"))).to_pandas()
     assert (quarantine["_source_file"] == BAD_FILE).sum() == BAD_ROWS
     # Every other Silver table was built in that run, as `fitlake steps` shows it from ops.run_log.
     steps = json.loads(fitlake(lakehouse, "steps", "--format", "json").stdout)

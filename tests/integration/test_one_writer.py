@@ -10,6 +10,7 @@ import sys
 import pytest
 from deltalake import DeltaTable
 
+from fitlake.delta_tables import read_table
 from tests.integration.conftest import cli_env, row_counts
 
 # Ingestion is where two writers would do harm that a rerun cannot undo (every landing line twice, in Bronze and in
@@ -48,5 +49,5 @@ def test_two_runs_started_together_one_refuses_and_the_tables_are_what_one_run_l
     assert {t: n for t, n in counts.items() if t not in RUN_RECORDS} == {
         t: one_run[t] for t in counts if t not in RUN_RECORDS
     }
-    ledger = DeltaTable(str(shared / "fitlake" / "ops" / "ingested_files")).to_pandas()
+    ledger = read_table(DeltaTable(str(shared / "fitlake" / "ops" / "ingested_files"))).to_pandas()
     assert len(ledger) and not ledger.duplicated(["table_name", "source_file"]).any()
