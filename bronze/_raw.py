@@ -35,6 +35,9 @@ class RawContract(TableContract):
     """A Bronze contract that also knows the exported field behind each declared column."""
 
     source_fields: tuple[tuple[str, str], ...] = ()  # (column, exported field name), in declaration order
+    # Records a line that parsed holds: 1, or 60 for a Wide minute export (one line per hour, a field per minute).
+    # Reconciliation counts Bronze in records, so a Silver table of minutes balances against lines of hours.
+    records_per_line: int = 1
 
 
 # Characters Delta refuses in a column name unless the table uses column mapping.
@@ -48,7 +51,9 @@ def column_name(field: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", field.lower()).strip("_")
 
 
-def raw_contract(name: str, comment: str, fields: dict[str, str], pii: tuple[str, ...] = ()) -> RawContract:
+def raw_contract(
+    name: str, comment: str, fields: dict[str, str], pii: tuple[str, ...] = (), records_per_line: int = 1
+) -> RawContract:
     """A Bronze contract: each exported field (name -> description) as nullable text, then lineage.
 
     `pii` names the fields holding personal data; in such a source the raw line and rescued fields are
@@ -73,6 +78,7 @@ def raw_contract(name: str, comment: str, fields: dict[str, str], pii: tuple[str
         columns=declared + lineage,
         partition_by=("_ingest_date",),
         source_fields=tuple((c, f) for f, c in columns.items()),
+        records_per_line=records_per_line,
     )
 
 

@@ -4,18 +4,22 @@ A Silver transform ends with `conform(...)`: every row keeps its place, flagged 
 (`_quarantine_reason`), as withheld for lack of research consent (`_is_withheld`), or as a duplicate of an
 earlier row on the table's keys (`_is_duplicate`). The task then writes the clean rows to the table and
 the broken ones to `<table>_quarantine`, so every Bronze row is accounted for:
-rows in = rows out + quarantined + duplicates + withheld.
+rows in = rows out + quarantined + duplicates + withheld (+ merged).
+
+A table whose row gathers several source records (silver.wearable_minutes: a device-minute's steps from one
+file, its heart rate from another) flags the records after the first as merged (`merge_rows`): each is counted
+once, as merged into the row that carries its measure, never as a duplicate, which would be a copy thrown away.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pyspark.sql import Column as SparkColumn
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import DataFrame, Window, WindowSpec
 from pyspark.sql import functions as F
 
 from fitlake.contracts import (
@@ -39,6 +43,8 @@ QUARANTINE_REASON = "_quarantine_reason"
 IS_DUPLICATE = "_is_duplicate"
 # Research data of a member who has not consented: it parsed, but never leaves Bronze (not even to quarantine).
 IS_WITHHELD = "_is_withheld"
+# A valid record whose values were gathered into another record's row (merge_rows); only merging tables have it.
+IS_MERGED = "_is_merged"
 # Lineage a Silver transform carries through so a quarantined row can be traced to its source line.
 QUARANTINE_LINEAGE = tuple(c.name for c in (RAW, SOURCE_FILE, LINE_NUMBER, BATCH_ID))
 
@@ -129,11 +135,15 @@ def delivery_order(keep: Deduplication) -> list[SparkColumn]:
     return [F.col(c[1:]).desc() if c.startswith("-") else F.col(c) for c in keep.order]
 
 
-def conform(df: DataFrame, contract: TableContract, consented: SparkColumn | None = None) -> DataFrame:
+def conform(
+    df: DataFrame, contract: TableContract, consented: SparkColumn | None = None, keys: Iterable[str] | None = None
+) -> DataFrame:
     """A Silver transform's last step: flag the rows by the contract's rules, in its tiers (rule_tiers), then
     consent, then duplicates on the keys, keeping the row the contract's `keep` names.
 
     `consented` is given for research data (wearables, workouts): true when the member allowed its use.
+    `keys` replaces the contract's keys for duplicates when rows are records that merge_rows gathers into
+    the table's rows afterwards: a copy is a record repeated, not another record of the same row.
     """
     missing = [c for c in LINE_LINEAGE if c not in df.columns]
     if missing:
@@ -143,7 +153,36 @@ def conform(df: DataFrame, contract: TableContract, consented: SparkColumn | Non
     tiers = contract.rule_tiers()
     flagged = flag_withheld(flag_failures(df, *tiers), consented, (*tiers[0], *tiers[1]))
     order = delivery_order(contract.keep) if contract.keep else []
-    return flag_duplicates(flagged, contract.keys, order)
+    return flag_duplicates(flagged, contract.keys if keys is None else keys, order)
+
+
+def merge_rows(
+    flagged: DataFrame,
+    keys: Iterable[str],
+    order_by: Iterable[SparkColumn],
+    merged: dict[str, Callable[[WindowSpec], SparkColumn]],
+) -> DataFrame:
+    """Gather the valid records sharing `keys` into one row: the first in `order_by` order is kept, each column
+    of `merged` set to what its function makes of the window over them all (`lambda w: F.first(c, True).over(w)`:
+    the first record that has a value); the others are flagged `_is_merged`. Quarantined, duplicate and withheld
+    records take no part."""
+    keys = list(keys)
+    valid = F.col(QUARANTINE_REASON).isNull() & ~F.col(IS_DUPLICATE) & ~F.col(IS_WITHHELD)
+    ordered = Window.partitionBy("_is_valid", *keys).orderBy(*order_by)
+    whole = ordered.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
+    # A record that takes no part keeps its own values (what its rules were judged on).
+    gathered = {
+        name: F.when(F.col("_is_valid"), aggregate(whole)).otherwise(
+            F.col(name) if name in flagged.columns else F.lit(None)
+        )
+        for name, aggregate in merged.items()
+    }
+    return (
+        flagged.withColumn("_is_valid", valid)
+        .withColumns(gathered)
+        .withColumn(IS_MERGED, F.col("_is_valid") & (F.row_number().over(ordered) > 1))
+        .drop("_is_valid")
+    )
 
 
 def failure_counts(df: DataFrame, expectations: Iterable[Expectation]) -> dict[str, int]:
@@ -185,29 +224,35 @@ class SplitCounts:
     quarantined: int
     duplicates: int
     withheld: int = 0
+    merged: int = 0
 
     @property
     def rows_out(self) -> int:
-        return self.rows_in - self.quarantined - self.duplicates - self.withheld
+        return self.rows_in - self.quarantined - self.duplicates - self.withheld - self.merged
+
+
+def _is_merged(flagged: DataFrame) -> SparkColumn:
+    return F.col(IS_MERGED) if IS_MERGED in flagged.columns else F.lit(False)
 
 
 def outcome_counts(flagged: DataFrame) -> list[SparkColumn]:
-    """Aggregates of a flagged frame: rows_in, quarantined, duplicates, withheld."""
+    """Aggregates of a flagged frame: rows_in, quarantined, duplicates, withheld, merged."""
     return [
         F.count(F.lit(1)).alias("rows_in"),
         F.count(QUARANTINE_REASON).alias("quarantined"),
         F.coalesce(F.sum(F.col(IS_DUPLICATE).cast("int")), F.lit(0)).alias("duplicates"),
         F.coalesce(F.sum(F.col(IS_WITHHELD).cast("int")), F.lit(0)).alias("withheld"),
+        F.coalesce(F.sum(_is_merged(flagged).cast("int")), F.lit(0)).alias("merged"),
     ]
 
 
 def count_outcomes(flagged: DataFrame) -> SplitCounts:
     row = flagged.agg(*outcome_counts(flagged)).first()
-    return SplitCounts(row["rows_in"], row["quarantined"], row["duplicates"], row["withheld"])
+    return SplitCounts(row["rows_in"], row["quarantined"], row["duplicates"], row["withheld"], row["merged"])
 
 
 def valid_rows(flagged: DataFrame, contract: TableContract) -> DataFrame:
-    keep = F.col(QUARANTINE_REASON).isNull() & ~F.col(IS_DUPLICATE) & ~F.col(IS_WITHHELD)
+    keep = F.col(QUARANTINE_REASON).isNull() & ~F.col(IS_DUPLICATE) & ~F.col(IS_WITHHELD) & ~_is_merged(flagged)
     return flagged.filter(keep).select(*contract.column_names)
 
 

@@ -1,7 +1,9 @@
 """`ops.reconciliation`: proof, per Silver table and Bronze batch, that no row was lost or invented.
 
 For each batch a Silver table was built from: Bronze rows = Silver rows + quarantined + duplicates removed
-+ withheld (research data without consent). The counts come from the tables as written, not from the
++ withheld (research data without consent) + merged (a record gathered into another's row). A Silver table
+built from several Bronze tables (silver.wearable_minutes) balances against all of them, counted in records: a
+row is one, a line of a Wide minute export 60 (bronze._raw's `records_per_line`). The counts come from the tables as written, not from the
 transform's own bookkeeping, so a write that lost rows shows here. A table that does not balance still
 gets its rows recorded (so `fitlake sql` shows where), then the step fails.
 """
@@ -9,6 +11,7 @@ gets its rows recorded (so `fitlake sql` shows where), then the step fails.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import reduce
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -18,11 +21,18 @@ from fitlake.contracts import TableContract
 from fitlake.errors import ReconciliationError
 from fitlake.lakehouse import Lakehouse
 from fitlake.quality import outcome_counts, quarantine_contract
+from fitlake.registry import contracts
 from ops.reconciliation import CONTRACT
 
 
-def _per_batch(df: DataFrame, name: str) -> DataFrame:
-    return df.groupBy(F.col("_batch_id").alias("batch_id")).agg(F.count(F.lit(1)).alias(name))
+def _per_batch(df: DataFrame, name: str, records_per_row: int = 1) -> DataFrame:
+    return df.groupBy(F.col("_batch_id").alias("batch_id")).agg((F.count(F.lit(1)) * records_per_row).alias(name))
+
+
+def bronze_records(sources: list[tuple[DataFrame, TableContract]]) -> DataFrame:
+    """Records per batch over the Bronze tables, each row counted as its contract's records_per_line."""
+    counted = [_per_batch(df, "bronze_rows", getattr(contract, "records_per_line", 1)) for df, contract in sources]
+    return reduce(DataFrame.unionByName, counted).groupBy("batch_id").agg(F.sum("bronze_rows").alias("bronze_rows"))
 
 
 def reconcile(
@@ -34,40 +44,44 @@ def reconcile(
     source: str,
     run_id: str,
 ) -> DataFrame:
-    """One row per batch, from Bronze, the transform's flags (duplicates, withheld) and the written tables."""
+    """One row per batch, from Bronze's records per batch (bronze_records), the transform's flags (duplicates,
+    withheld, merged) and the written tables."""
     outcomes = flagged.groupBy(F.col("_batch_id").alias("batch_id")).agg(*outcome_counts(flagged))
     counted = (
-        _per_batch(bronze, "bronze_rows")
-        .join(_per_batch(silver, "silver_rows"), "batch_id", "full")
+        bronze.join(_per_batch(silver, "silver_rows"), "batch_id", "full")
         .join(_per_batch(quarantine, "quarantined"), "batch_id", "full")
-        .join(outcomes.select("batch_id", "duplicates", "withheld"), "batch_id", "full")
+        .join(outcomes.select("batch_id", "duplicates", "withheld", "merged"), "batch_id", "full")
     )
     n = {
         c: F.coalesce(F.col(c), F.lit(0)).cast("bigint")
-        for c in ("bronze_rows", "silver_rows", "quarantined", "duplicates", "withheld")
+        for c in ("bronze_rows", "silver_rows", "quarantined", "duplicates", "withheld", "merged")
     }
     return counted.select(
         F.lit(table).alias("table_name"),
         F.lit(source).alias("source_table"),
         "batch_id",
         *[v.alias(k) for k, v in n.items()],
-        (n["bronze_rows"] == n["silver_rows"] + n["quarantined"] + n["duplicates"] + n["withheld"]).alias("balanced"),
+        (n["bronze_rows"] == n["silver_rows"] + n["quarantined"] + n["duplicates"] + n["withheld"] + n["merged"]).alias(
+            "balanced"
+        ),
         F.lit(run_id).alias("run_id"),
         F.lit(datetime.now(UTC)).alias("checked_at"),
     )
 
 
-def record(lh: Lakehouse, table: TableContract, source: str, flagged: DataFrame, run_id: str) -> list:
+def record(lh: Lakehouse, table: TableContract, sources: list[str], flagged: DataFrame, run_id: str) -> list:
     """Write the table's reconciliation rows (replacing its earlier ones); fail when a batch does not balance."""
+    bronze = bronze_records([(lh.read(s), contracts()[s]) for s in sources])
+    source = ", ".join(sources)
     rows = reconcile(
-        lh.read(source), flagged, lh.read(table), lh.read(quarantine_contract(table)), table.name, source, run_id
+        bronze, flagged, lh.read(table), lh.read(quarantine_contract(table)), table.name, source, run_id
     ).collect()
     io.write(lh, CONTRACT, lh.spark.createDataFrame(rows, CONTRACT.spark_schema), "replace_partitions")
     unbalanced = [r for r in rows if not r.balanced]
     if unbalanced:
         shown = "; ".join(
             f"batch {r.batch_id}: {r.bronze_rows} bronze != {r.silver_rows} silver + {r.quarantined} quarantined"
-            f" + {r.duplicates} duplicates + {r.withheld} withheld"
+            f" + {r.duplicates} duplicates + {r.withheld} withheld + {r.merged} merged"
             for r in unbalanced[:3]
         )
         raise ReconciliationError(

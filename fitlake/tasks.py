@@ -139,13 +139,17 @@ def build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
         q_contract = quality.quarantine_contract(m.contract)
         quarantined = quality.quarantined_rows(flagged, datetime.now(UTC), keep_raw=not m.is_research_data)
         io.write(ctx.lh, q_contract, quarantined, "overwrite")
-        batches = reconciliation.record(ctx.lh, m.contract, m.inputs[0], flagged, ctx.run_id)
+        bronze = [name for name in m.inputs if name.startswith("bronze.")]
+        batches = reconciliation.record(ctx.lh, m.contract, bronze, flagged, ctx.run_id)
         verdict = quarantine_limits.judge(m.contract, flagged)
     step.rows_in = sum(b.bronze_rows for b in batches)
     step.rows_out = sum(b.silver_rows for b in batches)
     step.rows_quarantined = sum(b.quarantined for b in batches)
     step.rows_duplicate = sum(b.duplicates for b in batches)
     step.rows_withheld = sum(b.withheld for b in batches)
+    merged = sum(b.merged for b in batches)
+    if merged:
+        step.progress(f"{merged:,} records merged into the rows of others (a minute's measures from several files)")
     if verdict.fails:
         raise QuarantineLimitExceeded([verdict])
     if verdict.warns:

@@ -58,6 +58,24 @@ def local_to_utc(local: Column, timezone: str) -> Column:
     return F.when(F.expr(is_known_timezone(timezone)), F.to_utc_timestamp(local, F.col(timezone)))
 
 
+# A number some tool wrote as a float: 2.022484408E9, 1503960366.0.
+_FLOAT_WRITTEN = r"^[0-9]*\.?[0-9]+([eE][+-]?[0-9]+)?$"
+
+
+def identifier_text(name: str) -> Column:
+    """An identifier as text (trimmed, blank NULL); a numeric one written as a float (`2.022484408E9`, by a
+    spreadsheet or pandas) back to its digits (`2022484408`). Such a float must be a whole number below 10^15
+    (exact in a double), or it names no one and is NULL. Any other text is kept as it is."""
+    value = text(name)
+    number = value.try_cast("double")
+    whole = (F.floor(number) == number) & (number < 1e15)
+    return (
+        F.when(value.rlike(r"^[0-9]+$"), value)
+        .when(value.rlike(_FLOAT_WRITTEN), F.when(whole, number.cast("bigint").cast("string")))
+        .otherwise(value)
+    )
+
+
 def to_int(name: str) -> Column:
     return F.expr(f"try_cast(trim(`{name}`) AS int)")
 

@@ -1,17 +1,35 @@
-"""Wearable minutes: one row per member and minute of Fitbit-style data, in UTC, for consenting members only.
+"""Wearable minutes: one row per member and minute of Fitbit data, in UTC, for consenting members only.
 
-The export names a device, not a member, and writes the wearer's local wall-clock time. The device
-resolves to the member (silver.member_pii) and the member to their home site's time zone (silver.members,
-silver.locations). The device id is an identifier of its own, so only the member's pseudonym is kept.
+The exports name a device, not a member, and write the wearer's local wall-clock time. The device resolves to
+the member (silver.member_pii) and the member to their home site's time zone (silver.members, silver.locations).
+The device id is an identifier of its own, so only the member's pseudonym is kept.
+
+A minute's measures come from several files: the Narrow layout (a line per minute: FitLake's export with every
+measure, or a Fitabase file with one), the Wide layout (a line per hour, a field per minute), heart-rate readings
+every few seconds and sleep minutes stamped to the second. Each is read as records (a Narrow line, a Wide cell
+group of one minute, a heart-rate reading, a sleep line), checked on its own, then the records of a device and
+minute are merged into one row: a measure no file gives stays NULL, heart rate is the mean of the minute's
+readings (rounded to a whole bpm, as Fitbit's minute files give it), sleep stamps are floored to their minute.
+The records after the first are counted as merged (fitlake.quality.merge_rows), a record repeated (the same
+kind of record for the same instant, re-sent) as a duplicate.
+
+Time. A wall-clock minute becomes an instant in the member's home zone. The hour the clocks skip in spring has no
+instants (quarantined: `local_minute_exists`). The hour they repeat in autumn appears twice in a file with the
+same stamps, in order: the first time is the earlier instant (daylight time), the second the later one (standard
+time), so both are kept, not taken for a re-sent copy.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from collections.abc import Callable
+from functools import reduce
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column as SparkColumn
+from pyspark.sql import DataFrame, Window, WindowSpec
 from pyspark.sql import functions as F
 
+from bronze.fitbit_minutes_wide_raw import MINUTES, minute_field
 from fitlake.contracts import (
     DATE,
     DOUBLE,
@@ -29,16 +47,18 @@ from fitlake.contracts import (
     rule,
 )
 from fitlake.privacy import Secrets, decrypt
-from fitlake.quality import conform, from_bronze
+from fitlake.quality import LINE_LINEAGE, conform, delivery_order, from_bronze, merge_rows
 from silver._lookups import lookup
-from silver._parsing import local_to_utc, text, to_double, to_int, to_timestamp
+from silver._parsing import identifier_text, local_to_utc, text, to_double, to_int, to_timestamp
 from silver._research import CONSENT, has_consent, research_subjects
 from silver.members import MEMBER_KEY
 
 RESEARCH_DATA = True
 
-FITBIT_MINUTE = "M/d/yyyy h:mm:ss a"  # 1/5/2025 6:14:00 AM
-# Typed column -> the Fitbit field it is read from (kept as `<column>_text` for the parse rules).
+# 1/5/2025 6:14:00 AM, as Fitbit writes it; 1/5/2025 6:14 once a spreadsheet has re-saved the file (Fitabase's
+# minuteStepsWide). Nothing else is guessed.
+FITBIT_TIMES = ("M/d/yyyy h:mm:ss a", "M/d/yyyy H:mm")
+# Typed column -> the Narrow layout's field it is read from (kept as `<column>_text` for the parse rules).
 SOURCE_FIELDS = {
     "minute_local_time": "ActivityMinute",
     "steps": "Steps",
@@ -48,24 +68,44 @@ SOURCE_FIELDS = {
     "heart_rate": "HeartRate",
     "sleep_state": "SleepValue",
 }
+# The measures of Fitbit's minute files, Narrow or Wide (bronze._fitabase.MINUTE_MEASURES).
+MINUTE_MEASURES = ("steps", "calories", "intensity", "mets")
+MEASURES = (*MINUTE_MEASURES, "heart_rate", "sleep_state")
+# Records that are not minute-file records, by where they come from.
+HEART_RATE_READING = "heart_rate_seconds"
+SLEEP_MINUTE = "sleep"
 
-INPUTS = ("bronze.wearables_raw", "silver.member_pii", "silver.members", "silver.locations")
+INPUTS = (
+    "bronze.wearables_raw",
+    "bronze.fitbit_minutes_wide_raw",
+    "bronze.fitbit_heartrate_seconds_raw",
+    "bronze.fitbit_minute_sleep_raw",
+    "silver.member_pii",
+    "silver.members",
+    "silver.locations",
+)
 
 CONTRACT = TableContract(
     name="silver.wearable_minutes",
-    comment="One row per member and minute of wearable data, deduplicated; instants in UTC. Research data: "
-    "only minutes on or after the member's research consent date, while consent holds.",
+    comment="One row per member and minute of wearable data, its measures merged across the export's files; "
+    "instants in UTC. Research data: only minutes on or after the member's research consent date, while consent "
+    "holds.",
     columns=(
         replace(MEMBER_KEY, comment="Member wearing the device"),
         Column("minute_at", TIMESTAMP, "Start of the minute (UTC)", nullable=False),
         Column("local_date", DATE, "Date where the member lives (home site's time zone)", nullable=False),
         Column("local_minute_of_day", INT, "Minute of the local day, 0-1439", nullable=False),
         Column("wearer_timezone", STRING, "IANA time zone of the member's home site", nullable=False),
-        Column("steps", INT, "Steps in the minute", nullable=False),
-        Column("calories", DOUBLE, "Energy spent in the minute, kcal", nullable=False),
-        Column("intensity", INT, "0 sedentary, 1 light, 2 moderate, 3 very active", nullable=False),
-        Column("mets", DOUBLE, "Metabolic equivalents (the export's METs / 10)", nullable=False),
-        Column("heart_rate", INT, "Average heart rate in the minute, bpm; NULL while off the wrist"),
+        Column("steps", INT, "Steps in the minute; NULL when no file gives them"),
+        Column("calories", DOUBLE, "Energy spent in the minute, kcal; NULL when no file gives it"),
+        Column("intensity", INT, "0 sedentary, 1 light, 2 moderate, 3 very active; NULL when no file gives it"),
+        Column("mets", DOUBLE, "Metabolic equivalents (the export's METs / 10); NULL when no file gives them"),
+        Column(
+            "heart_rate",
+            INT,
+            "Average heart rate in the minute, bpm (the mean of its readings, rounded half up); NULL while off the "
+            "wrist",
+        ),
         Column("sleep_state", INT, "1 asleep, 2 restless, 3 awake in bed; NULL while up"),
         *ROW_LINEAGE,
     ),
@@ -82,6 +122,8 @@ CONTRACT = TableContract(
         between("mets", 0.5, 25),
         between("calories", 0, 30),
         between("sleep_state", 1, 3),
+        # A record that says nothing (a Wide line's empty cell) makes no minute.
+        rule("records_a_measure", " OR ".join(f"{m} IS NOT NULL" for m in MEASURES)),
         # The hour the clocks skip in spring has no instants: its minutes would land on the next hour's.
         rule(
             "local_minute_exists",
@@ -92,9 +134,16 @@ CONTRACT = TableContract(
     ),
     foreign_keys=(references("member_key", "silver.members"),),
     # A device no member has linked is not an error but data nobody consented to: it is withheld.
-    parse_rules=(not_null("wearable_device_id"), *[parsed(c) for c in SOURCE_FIELDS]),
+    parse_rules=(
+        not_null("wearable_device_id"),
+        parsed("wearable_device_id", "device_id_text"),
+        *[parsed(c) for c in SOURCE_FIELDS],
+    ),
     keep=FIRST_DELIVERY,
 )
+# A record is a copy of another when it is the same kind of record (the same measures, or a heart-rate reading, or
+# a sleep minute) of the same device at the same instant: the first delivery wins (CONTRACT.keep).
+RECORD_KEYS = ("member_key", "reading_at", "record_kind")
 
 
 def wearers(member_pii: DataFrame, members: DataFrame, locations: DataFrame) -> DataFrame:
@@ -103,14 +152,70 @@ def wearers(member_pii: DataFrame, members: DataFrame, locations: DataFrame) -> 
     return lookup(subjects, locations, ("home_location_id", "location_id"), {"timezone": "wearer_timezone"})
 
 
-def transform(
-    wearables_raw: DataFrame, member_pii: DataFrame, members: DataFrame, locations: DataFrame, *, secrets: Secrets
-) -> DataFrame:
+# Every source's records in the Narrow layout's text fields, plus the record's minute within its line (a Wide
+# line's 0-59) and its kind when it is not a minute-file record.
+_NARROW_FIELDS = tuple(SOURCE_FIELDS.values())
+
+
+def _records(raw: DataFrame, secrets: Secrets, fields: dict[str, SparkColumn], kind: str | None = None) -> DataFrame:
     # Decrypted once, in its own column: every use of an expression may evaluate it again.
-    parsed_rows = from_bronze(
-        wearables_raw.withColumn("Id", decrypt("Id", secrets.pii_key)),
-        text("Id").alias("wearable_device_id"),
-        to_timestamp("ActivityMinute", FITBIT_MINUTE).alias("minute_local_time"),
+    decrypted = raw.withColumn("Id", decrypt("Id", secrets.pii_key))
+    missing = F.lit(None).cast("string")
+    return decrypted.select(
+        "Id",
+        *[fields.get(f, missing).alias(f) for f in _NARROW_FIELDS],
+        fields.get("_minute_of_line", F.lit(0)).alias("_minute_of_line"),
+        F.lit(kind).cast("string").alias("_record_kind"),
+        *LINE_LINEAGE,
+    )
+
+
+def _wide_records(wide: DataFrame, secrets: Secrets) -> DataFrame:
+    """A Wide line as its 60 minute records: Steps07, Intensity07, ... become minute 7's Steps, Intensity, ..."""
+    narrow_name = {"steps": "Steps", "calories": "Calories", "intensity": "Intensity", "mets": "METs"}
+    cells = F.array(
+        *[
+            F.struct(
+                F.lit(i).alias("_minute_of_line"),
+                *[F.col(minute_field(field, i)).alias(field) for field in narrow_name.values()],
+            )
+            for i in MINUTES
+        ]
+    )
+    by_minute = wide.select("*", F.inline(cells))
+    return _records(
+        by_minute,
+        secrets,
+        {
+            "ActivityMinute": F.col("ActivityHour"),
+            **{f: F.col(f) for f in narrow_name.values()},
+            "_minute_of_line": F.col("_minute_of_line"),
+        },
+    )
+
+
+def _local_time(name: str) -> SparkColumn:
+    return F.coalesce(*[to_timestamp(name, pattern) for pattern in FITBIT_TIMES])
+
+
+def _plus_seconds(instant: SparkColumn, seconds: SparkColumn) -> SparkColumn:
+    return F.timestamp_seconds(F.unix_seconds(instant) + seconds)
+
+
+def _record_kind() -> SparkColumn:
+    """The measures a minute-file record gives (`steps,intensity`), or where a record of another kind came from."""
+    given = [F.when(F.col(f"{m}_text").isNotNull(), F.lit(m)) for m in MINUTE_MEASURES]
+    return F.coalesce(F.col("_record_kind"), F.concat_ws(",", *given))
+
+
+def _readings(records: DataFrame) -> DataFrame:
+    reading_local_time = _plus_seconds(_local_time("ActivityMinute"), F.col("_minute_of_line") * 60)
+    return from_bronze(
+        records,
+        text("Id").alias("device_id_text"),
+        identifier_text("Id").alias("wearable_device_id"),
+        reading_local_time.alias("reading_local_time"),
+        F.date_trunc("minute", reading_local_time).alias("minute_local_time"),
         to_int("Steps").alias("steps"),
         to_double("Calories").alias("calories"),
         to_int("Intensity").alias("intensity"),
@@ -118,16 +223,76 @@ def transform(
         to_int("HeartRate").alias("heart_rate"),
         to_int("SleepValue").alias("sleep_state"),
         *[text(field).alias(f"{c}_text") for c, field in SOURCE_FIELDS.items()],
+        "_record_kind",
+    ).withColumn("record_kind", _record_kind())
+
+
+def _placed_in_time(typed: DataFrame) -> DataFrame:
+    """The UTC instant of each reading; the repeated autumn hour's second pass is an hour later."""
+    local = F.col("reading_local_time")
+    earlier = local_to_utc(local, "wearer_timezone")
+    # An hour that repeats: an hour after its earlier instant the clock shows the same time again.
+    repeated = F.from_utc_timestamp(_plus_seconds(earlier, F.lit(3600)), F.col("wearer_timezone")) == local
+    in_file = Window.partitionBy("wearable_device_id", "_source_file", "reading_local_time", "record_kind")
+    second_pass = F.row_number().over(in_file.orderBy("_line_number")) == 2
+    reading_at = F.when(repeated & second_pass, _plus_seconds(earlier, F.lit(3600))).otherwise(earlier)
+    minute = F.col("minute_local_time")
+    return typed.select(
+        "*",
+        reading_at.alias("reading_at"),
+        F.date_trunc("minute", reading_at).alias("minute_at"),
+        F.to_date(minute).alias("local_date"),
+        (F.hour(minute) * 60 + F.minute(minute)).alias("local_minute_of_day"),
     )
+
+
+def _first(column: SparkColumn | str) -> Callable[[WindowSpec], SparkColumn]:
+    return lambda minute: F.first(column, ignorenulls=True).over(minute)
+
+
+def _heart_rate(minute: WindowSpec) -> SparkColumn:
+    reading = F.col("record_kind") == HEART_RATE_READING
+    per_minute = F.first(F.when(~reading, F.col("heart_rate")), ignorenulls=True).over(minute)
+    mean_reading = F.round(F.avg(F.when(reading, F.col("heart_rate"))).over(minute)).cast("int")
+    return F.coalesce(per_minute, mean_reading)
+
+
+def _merged_measures() -> dict[str, Callable[[WindowSpec], SparkColumn]]:
+    """Each measure of a minute from its records: the first delivered that gives it; heart rate, when no
+    minute file gives it, the mean of the minute's readings."""
+    return {**{m: _first(m) for m in MEASURES}, "heart_rate": _heart_rate}
+
+
+def transform(
+    wearables_raw: DataFrame,
+    fitbit_minutes_wide_raw: DataFrame,
+    fitbit_heartrate_seconds_raw: DataFrame,
+    fitbit_minute_sleep_raw: DataFrame,
+    member_pii: DataFrame,
+    members: DataFrame,
+    locations: DataFrame,
+    *,
+    secrets: Secrets,
+) -> DataFrame:
+    records = [
+        _records(wearables_raw, secrets, {f: F.col(f) for f in _NARROW_FIELDS}),
+        _wide_records(fitbit_minutes_wide_raw, secrets),
+        _records(
+            fitbit_heartrate_seconds_raw,
+            secrets,
+            {"ActivityMinute": F.col("Time"), "HeartRate": F.col("Value")},
+            HEART_RATE_READING,
+        ),
+        _records(
+            fitbit_minute_sleep_raw,
+            secrets,
+            {"ActivityMinute": F.col("date"), "SleepValue": F.col("value")},
+            SLEEP_MINUTE,
+        ),
+    ]
+    parsed_rows = _readings(reduce(DataFrame.unionByName, records))
     by_device = wearers(member_pii, members, locations)
     taken = ("member_key", *CONSENT, "wearer_timezone")
     typed = lookup(parsed_rows, by_device, ("wearable_device_id", "wearable_device_id"), {c: c for c in taken})
-    local = F.col("minute_local_time")
-    typed = typed.select(
-        "*",
-        local_to_utc(local, "wearer_timezone").alias("minute_at"),
-        F.to_date(local).alias("local_date"),
-        (F.hour(local) * 60 + F.minute(local)).alias("local_minute_of_day"),
-    )
-    # A device re-sends minutes it already sent: the first delivery wins.
-    return conform(typed, CONTRACT, consented=has_consent(F.col("local_date")))
+    flagged = conform(_placed_in_time(typed), CONTRACT, consented=has_consent(F.col("local_date")), keys=RECORD_KEYS)
+    return merge_rows(flagged, CONTRACT.keys, delivery_order(CONTRACT.keep), _merged_measures())

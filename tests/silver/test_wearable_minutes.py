@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from bronze import fitbit_heartrate_seconds_raw, fitbit_minute_sleep_raw, fitbit_minutes_wide_raw
 from bronze.wearables_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import wearable_minutes
@@ -23,14 +24,26 @@ def _minute(device="1500000001", at="1/6/2025 6:14:00 AM", **fields):
             "HeartRate": "55", "SleepValue": "1", **fields}  # fmt: skip
 
 
-def _transform(spark, raw, consents=None):
+def _transform(spark, raw, consents=None, wide=(), heart_rate=(), sleep=(), pii=None):
+    """The transform on Narrow rows `raw` and the other sources' records (dicts of their fields)."""
     consents = consents or {
         "M1": (True, date(2024, 1, 1), "BKN"),
         "M2": (True, date(2025, 7, 1), "SFO"),
         "M3": (False, None, "BKN"),
     }
-    pii = member_pii_rows(spark, list(consents), {m: DEVICES[m] for m in consents if m in DEVICES})
-    return wearable_minutes.transform(raw, pii, members_rows(spark, consents), location_rows(spark), secrets=SECRETS)
+    if pii is None:
+        pii = member_pii_rows(spark, list(consents), {m: DEVICES[m] for m in consents if m in DEVICES})
+    others = [
+        bronze_rows(spark, module.CONTRACT, list(records))
+        for module, records in (
+            (fitbit_minutes_wide_raw, wide),
+            (fitbit_heartrate_seconds_raw, heart_rate),
+            (fitbit_minute_sleep_raw, sleep),
+        )
+    ]
+    return wearable_minutes.transform(
+        raw, *others, pii, members_rows(spark, consents), location_rows(spark), secrets=SECRETS
+    )
 
 
 def test_local_minutes_become_utc_instants_in_the_wearers_home_time_zone(spark):
@@ -136,6 +149,6 @@ def test_a_device_linked_to_two_members_is_nobodys_consent(spark):
     consents = {"M1": (True, date(2024, 1, 1), "BKN"), "M2": (True, date(2024, 1, 1), "SFO")}
     pii = member_pii_rows(spark, ["M1", "M2"], {"M1": "1500000001", "M2": "1500000001"})
     raw = bronze_rows(spark, RAW, [_minute()])
-    flagged = wearable_minutes.transform(raw, pii, members_rows(spark, consents), location_rows(spark), secrets=SECRETS)
+    flagged = _transform(spark, raw, consents, pii=pii)
     assert flagged.count() == 1  # the lookup does not multiply the minute
     assert flagged.filter("_is_withheld").count() == 1
