@@ -3,9 +3,9 @@
 For each batch a Silver table was built from: Bronze rows = Silver rows + quarantined + duplicates removed
 + withheld (research data without consent) + merged (a record gathered into another's row). A Silver table
 built from several Bronze tables (silver.wearable_minutes) balances against all of them, counted in records: a
-row is one, a line of a Wide minute export 60 (bronze._raw's `records_per_line`). The counts come from the tables as written, not from the
-transform's own bookkeeping, so a write that lost rows shows here. A table that does not balance still
-gets its rows recorded (so `fitlake sql` shows where), then the step fails.
+row is one, a line of a Wide minute export 60 (bronze._raw's `records_per_line`). The counts come from the
+tables as written, not from the transform's own bookkeeping, so a write that lost rows shows here. A table
+that does not balance still gets its rows recorded (so `fitlake sql` shows where), then the step fails.
 """
 
 from __future__ import annotations

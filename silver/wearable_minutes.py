@@ -21,8 +21,8 @@ time), so both are kept, not taken for a re-sent copy.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from functools import reduce
 
 from pyspark.sql import Column as SparkColumn
