@@ -1,6 +1,8 @@
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from gold import wearable_daily_activity
 from gold.wearable_daily_activity import INTENSITY_LEVELS, SLEEP_STATES
 from silver.wearable_minutes import CONTRACT as MINUTES
@@ -63,6 +65,9 @@ def _oracle() -> list[tuple]:
             heart[(member, day)].append(heart_rate)
     out = []
     for (member, day), d in days.items():
+        # Not worn: no step, and a whole day (1,440 minutes in winter) of intensity 0; none of these days is whole.
+        intensities = [m[5] for m in MINUTES_ROWS if m[:2] == (member, day)]
+        d["device_worn"] = not (d["steps"] == 0 and set(intensities) == {0} and len(intensities) >= 1440)
         beats = heart[(member, day)]
         d["sedentary_avg_heart_rate"] = sum(beats) / len(beats) if beats else None
         row = [member, day]
@@ -93,3 +98,61 @@ def test_the_oracle_counts_sleep_apart_from_sedentary_and_skips_missing_heart_ra
     assert (m1["light_minutes"], m1["very_active_minutes"], m1["recorded_minutes"]) == (1, 2, 11)
     assert m1["sedentary_avg_heart_rate"] == (60 + 64 + 66) / 3
     assert (m2["sedentary_avg_heart_rate"], m2["very_active_steps"], m2["calories"]) == (None, 0, 1.9)
+
+
+def _day_of_minutes(spark, member, day, minutes, timezone="America/New_York"):
+    """silver.wearable_minutes rows of one local day: minute of day -> (steps, kcal, intensity, heart rate)."""
+    midnight = datetime(day.year, day.month, day.day)
+    offset = timedelta(hours=5 if timezone == "America/New_York" else 8)  # winter, both days below
+    rows = [
+        (member, midnight + timedelta(minutes=m) + offset, day, m % 1440, timezone, steps, kcal, intensity,
+         None if intensity is None else 1.0 + intensity, heart, None, "wearables/2025-01-07/part-00000", i + 1, "b1")
+        for i, (m, (steps, kcal, intensity, heart)) in enumerate(minutes.items())
+    ]  # fmt: skip
+    return spark.createDataFrame(rows, MINUTES.spark_schema)
+
+
+@pytest.mark.reliability(
+    input="a Fitbit day the device lay on the nightstand: 0 steps, 1,440 sedentary minutes",
+    expected="the day flagged device_worn = false, to be left out of daily averages",
+    observed="device_worn false on that day; true with one step, one light minute, or only half a day still",
+)
+def test_a_day_of_no_step_and_only_sedentary_minutes_is_a_day_the_device_was_not_worn(spark):
+    still = (0, 1.0, 0, None)
+    whole_day = dict.fromkeys(range(1440), still)
+    days = [
+        _day_of_minutes(spark, "OFF", date(2025, 1, 6), whole_day),
+        # one step, or one light minute, and somebody wore it
+        _day_of_minutes(spark, "STEP", date(2025, 1, 6), {**whole_day, 700: (1, 1.0, 0, None)}),
+        _day_of_minutes(spark, "LIGHT", date(2025, 1, 6), {**whole_day, 700: (0, 1.0, 1, None)}),
+        # half a day still is not a day off the wrist (the first day of an export starts at noon)
+        _day_of_minutes(spark, "HALF", date(2025, 1, 6), dict.fromkeys(range(720, 1440), still)),
+    ]
+    minutes = days[0].unionByName(days[1]).unionByName(days[2]).unionByName(days[3])
+    worn = {r.member_key: r.device_worn for r in wearable_daily_activity.transform(minutes).collect()}
+    assert worn == {"OFF": False, "STEP": True, "LIGHT": True, "HALF": True}
+
+
+def test_the_autumn_day_has_1500_minutes_so_1440_still_ones_are_not_the_whole_day(spark):
+    still = (0, 1.0, 0, None)
+    autumn = date(2025, 11, 2)
+    rows = _day_of_minutes(spark, "AUTUMN", autumn, dict.fromkeys(range(1440), still))
+    whole = _day_of_minutes(spark, "WHOLE", autumn, dict.fromkeys(range(1500), still))
+    worn = {r.member_key: r.device_worn for r in wearable_daily_activity.transform(rows.unionByName(whole)).collect()}
+    assert worn == {"AUTUMN": True, "WHOLE": False}
+
+
+def test_a_measure_no_minute_of_the_day_has_is_null_and_a_heart_rate_alone_is_a_minute_without_intensity(spark):
+    minutes = _day_of_minutes(
+        spark,
+        "M1",
+        date(2025, 1, 6),
+        {600: (12, None, 1, 90), 601: (0, None, 0, 70), 602: (None, None, None, 72)},  # no calories in the export
+    )
+    day = wearable_daily_activity.transform(minutes).collect()[0].asDict()
+    assert {c: day[c] for c in ("calories", "light_calories", "sedentary_calories", "steps", "light_steps")} == {
+        "calories": None, "light_calories": None, "sedentary_calories": None, "steps": 12, "light_steps": 12,
+    }  # fmt: skip
+    assert (day["recorded_minutes"], day["light_minutes"], day["sedentary_minutes"], day["no_intensity_minutes"]) == (
+        3, 1, 1, 1,
+    )  # fmt: skip
