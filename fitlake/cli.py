@@ -337,6 +337,31 @@ def sql(
             emit(columns, rows, fmt)
 
 
+import_app = typer.Typer(
+    help="Copy your own exports into the landing folder, each file once; `fitlake run` then takes them.",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("fitbit")
+def import_fitbit(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Folder of a Fitabase export (*_merged.csv)")],
+) -> None:
+    """Land a Fitabase (Fitbit research) export: Wide or Narrow minutes, heart rate, sleep, hourly, daily files."""
+    from fitlake.fitbit_import import import_fitbit as land
+    from fitlake.fitbit_import import plan
+
+    plan(directory)  # a folder with a file it cannot place is refused before the home is touched
+    # The home may be new: an export can be the first data a lakehouse gets.
+    ctx.obj.home.mkdir(parents=True, exist_ok=True)
+    with _writing(ctx, "fitlake import fitbit", home=ctx.obj.home):
+        landed = land(directory, ctx.obj.landing, say=typer.echo)
+    new = sum(1 for f in landed if f.new)
+    typer.echo(f"{new} of {len(landed)} files landed; `fitlake run` builds them")
+
+
 @app.command("export-crm")
 def export_crm(
     ctx: typer.Context,
