@@ -41,7 +41,6 @@ from fitlake.contracts import (
     Column,
     TableContract,
     between,
-    not_null,
     parsed,
     references,
     rule,
@@ -135,7 +134,8 @@ CONTRACT = TableContract(
     foreign_keys=(references("member_key", "silver.members"),),
     # A device no member has linked is not an error but data nobody consented to: it is withheld.
     parse_rules=(
-        not_null("wearable_device_id"),
+        # Missing, not unreadable: an id that is there but names no one is parseable()'s to report.
+        rule("not_null(wearable_device_id)", "device_id_text IS NOT NULL"),
         parsed("wearable_device_id", "device_id_text"),
         *[parsed(c) for c in SOURCE_FIELDS],
     ),
@@ -157,17 +157,22 @@ def wearers(member_pii: DataFrame, members: DataFrame, locations: DataFrame) -> 
 _NARROW_FIELDS = tuple(SOURCE_FIELDS.values())
 
 
-def _records(raw: DataFrame, secrets: Secrets, fields: dict[str, SparkColumn], kind: str | None = None) -> DataFrame:
-    # Decrypted once, in its own column: every use of an expression may evaluate it again.
-    decrypted = raw.withColumn("Id", decrypt("Id", secrets.pii_key))
+def _records(raw: DataFrame, fields: dict[str, SparkColumn], kind: str | None = None) -> DataFrame:
     missing = F.lit(None).cast("string")
-    return decrypted.select(
+    return raw.select(
         "Id",
         *[fields.get(f, missing).alias(f) for f in _NARROW_FIELDS],
         fields.get("_minute_of_line", F.lit(0)).alias("_minute_of_line"),
         F.lit(kind).cast("string").alias("_record_kind"),
         *LINE_LINEAGE,
     )
+
+
+def _decrypted(raw: DataFrame, secrets: Secrets) -> DataFrame:
+    """The device id in clear, in its own column (every use of an expression may evaluate it again); the line
+    itself dropped: research data's quarantined records keep no line outside Bronze (fitlake.tasks, keep_raw),
+    and a Wide line would be carried 60 times through the merge."""
+    return raw.withColumn("Id", decrypt("Id", secrets.pii_key)).withColumn("_raw", F.lit(None).cast("string"))
 
 
 def _wide_records(wide: DataFrame, secrets: Secrets) -> DataFrame:
@@ -182,10 +187,10 @@ def _wide_records(wide: DataFrame, secrets: Secrets) -> DataFrame:
             for i in MINUTES
         ]
     )
-    by_minute = wide.select("*", F.inline(cells))
+    # Decrypted before the line becomes 60 records: once a line, not once a minute.
+    by_minute = _decrypted(wide, secrets).select("Id", "ActivityHour", *LINE_LINEAGE, F.inline(cells))
     return _records(
         by_minute,
-        secrets,
         {
             "ActivityMinute": F.col("ActivityHour"),
             **{f: F.col(f) for f in narrow_name.values()},
@@ -275,17 +280,15 @@ def transform(
     secrets: Secrets,
 ) -> DataFrame:
     records = [
-        _records(wearables_raw, secrets, {f: F.col(f) for f in _NARROW_FIELDS}),
+        _records(_decrypted(wearables_raw, secrets), {f: F.col(f) for f in _NARROW_FIELDS}),
         _wide_records(fitbit_minutes_wide_raw, secrets),
         _records(
-            fitbit_heartrate_seconds_raw,
-            secrets,
+            _decrypted(fitbit_heartrate_seconds_raw, secrets),
             {"ActivityMinute": F.col("Time"), "HeartRate": F.col("Value")},
             HEART_RATE_READING,
         ),
         _records(
-            fitbit_minute_sleep_raw,
-            secrets,
+            _decrypted(fitbit_minute_sleep_raw, secrets),
             {"ActivityMinute": F.col("date"), "SleepValue": F.col("value")},
             SLEEP_MINUTE,
         ),

@@ -1,8 +1,10 @@
 from datetime import date, datetime
 
+import pytest
+
 from bronze import fitbit_heartrate_seconds_raw, fitbit_minute_sleep_raw, fitbit_minutes_wide_raw
 from bronze.wearables_raw import CONTRACT as RAW
-from fitlake.quality import valid_rows
+from fitlake.quality import SplitCounts, count_outcomes, valid_rows
 from silver import wearable_minutes
 from tests.builders import (
     INGESTED_AT,
@@ -152,3 +154,111 @@ def test_a_device_linked_to_two_members_is_nobodys_consent(spark):
     flagged = _transform(spark, raw, consents, pii=pii)
     assert flagged.count() == 1  # the lookup does not multiply the minute
     assert flagged.filter("_is_withheld").count() == 1
+
+
+def _wide_hour(device="1500000001", hour="1/6/2025 6:00:00 AM", measure="Steps", values=range(60)):
+    """A Wide line: the measure's 60 minute fields (Steps00..Steps59)."""
+    return {"Id": device, "ActivityHour": hour, **{f"{measure}{i:02d}": str(v) for i, v in enumerate(values)}}
+
+
+def _measures(flagged):
+    """The kept minutes as (UTC minute, steps, calories, intensity, mets, heart rate, sleep state)."""
+    rows = valid_rows(flagged, wearable_minutes.CONTRACT).collect()
+    return sorted((r.minute_at, r.steps, r.calories, r.intensity, r.mets, r.heart_rate, r.sleep_state) for r in rows)
+
+
+def test_wide_and_narrow_files_give_the_same_minutes_with_measures_merged_and_a_missing_one_null(spark):
+    steps, intensities = [v % 7 for v in range(60)], [v % 4 for v in range(60)]
+    wide = [
+        _wide_hour(values=steps),
+        # Excel re-saved the intensity file: its hour reads 6:00, not 6:00:00 AM
+        _wide_hour(hour="1/6/2025 6:00", measure="Intensity", values=intensities),
+    ]
+    narrow = [
+        {"Id": "1500000001", "ActivityMinute": f"1/6/2025 6:{i:02d}:00 AM", measure: str(values[i])}
+        for measure, values in (("Steps", steps), ("Intensity", intensities))
+        for i in range(60)
+    ]
+    from_wide = _transform(spark, bronze_rows(spark, RAW, []), wide=wide)
+    from_narrow = _transform(spark, bronze_rows(spark, RAW, narrow))
+    expected = [(datetime(2025, 1, 6, 11, i), steps[i], None, intensities[i], None, None, None) for i in range(60)]
+    assert _measures(from_wide) == _measures(from_narrow) == expected
+    # Every record accounted for: 120 in, 60 rows, the other file's 60 merged into them (not duplicates).
+    assert count_outcomes(from_wide) == SplitCounts(rows_in=120, quarantined=0, duplicates=0, merged=60)
+    assert count_outcomes(from_narrow) == SplitCounts(rows_in=120, quarantined=0, duplicates=0, merged=60)
+
+
+def test_heart_rate_readings_average_to_their_minute_and_sleep_stamps_floor_to_theirs(spark):
+    heart_rate = [
+        {"Id": "1500000001", "Time": "1/6/2025 6:14:05 AM", "Value": "70"},
+        {"Id": "1500000001", "Time": "1/6/2025 6:14:50 AM", "Value": "71"},  # mean 70.5: 71, half up
+        {"Id": "1500000001", "Time": "1/6/2025 6:15:02 AM", "Value": "90"},
+    ]
+    sleep = [
+        {"Id": "1500000001", "date": "1/6/2025 6:14:30 AM", "value": "2", "logId": "11523617009"},
+        {"Id": "1500000001", "date": "1/6/2025 6:13:30 AM", "value": "1", "logId": "11523617009"},
+        {"Id": "1500000001", "date": "1/6/2025 6:13:30 AM", "value": "1", "logId": "11523617009"},  # re-sent
+    ]
+    raw = bronze_rows(spark, RAW, [{"Id": "1500000001", "ActivityMinute": "1/6/2025 6:14:00 AM", "Steps": "12"}])
+    flagged = _transform(spark, raw, heart_rate=heart_rate, sleep=sleep)
+    assert _measures(flagged) == [
+        (datetime(2025, 1, 6, 11, 13), None, None, None, None, None, 1),
+        (datetime(2025, 1, 6, 11, 14), 12, None, None, None, 71, 2),
+        (datetime(2025, 1, 6, 11, 15), None, None, None, None, 90, None),
+    ]
+    assert count_outcomes(flagged) == SplitCounts(rows_in=7, quarantined=0, duplicates=1, merged=3)
+
+
+@pytest.mark.reliability(
+    input="Fitbit device ids written as floats by another tool: 1.500000001E9, 1500000001.0; one not whole",
+    expected="the float read as the device it names; one that names no whole number quarantined",
+    observed="1.500000001E9 and 1500000001.0 are device 1500000001's minutes; 1.5000000015E9 is "
+    "parseable(wearable_device_id)",
+)
+def test_a_device_id_written_as_a_float_is_the_same_device(spark):
+    raw = bronze_rows(
+        spark,
+        RAW,
+        [
+            _minute("1.500000001E9"),
+            _minute("1500000001.0", at="1/6/2025 6:15:00 AM"),
+            _minute("1.5000000015E9", at="1/6/2025 6:16:00 AM"),
+        ],
+    )
+    flagged = _transform(spark, raw)
+    kept = valid_rows(flagged, wearable_minutes.CONTRACT).collect()
+    assert {(r.member_key, r._line_number) for r in kept} == {
+        (member_key(spark, "M1"), 1),
+        (member_key(spark, "M1"), 2),
+    }
+    assert quarantine_reasons(flagged) == {3: "parseable(wearable_device_id)"}
+
+
+@pytest.mark.reliability(
+    input="a Fitbit file through the night New York's clocks go back: 1:00-1:59 AM twice, in order, same stamps",
+    expected="both hours kept, the first as daylight time and the second as standard time; not taken for duplicates",
+    observed="1:30 AM is 05:30 UTC the first time and 06:30 UTC the second; a third copy is a duplicate",
+)
+def test_the_hour_the_clocks_go_back_is_two_hours_of_minutes(spark):
+    night = ["11/2/2025 12:59:00 AM", "11/2/2025 1:30:00 AM", "11/2/2025 1:30:00 AM", "11/2/2025 2:00:00 AM"]
+    raw = bronze_rows(spark, RAW, [_minute(at=at) for at in night] + [_minute(at="11/2/2025 1:30:00 AM")])
+    flagged = _transform(spark, raw)
+    kept = sorted(
+        (r.minute_at, r.local_minute_of_day) for r in valid_rows(flagged, wearable_minutes.CONTRACT).collect()
+    )
+    assert kept == [
+        (datetime(2025, 11, 2, 4, 59), 59),
+        (datetime(2025, 11, 2, 5, 30), 90),  # EDT, UTC-4
+        (datetime(2025, 11, 2, 6, 30), 90),  # EST, UTC-5: the same wall clock an hour later
+        (datetime(2025, 11, 2, 7, 0), 120),
+    ]
+    assert [r._line_number for r in flagged.filter("_is_duplicate").collect()] == [5]
+
+
+def test_the_wide_hour_the_clocks_skip_is_quarantined_minute_by_minute(spark):
+    wide = [_wide_hour(hour="3/9/2025 2:00:00 AM", values=[0] * 60), _wide_hour(hour="3/9/2025 3:00:00 AM")]
+    flagged = _transform(spark, bronze_rows(spark, RAW, []), wide=wide)
+    reasons = flagged.filter("_quarantine_reason IS NOT NULL").select("_quarantine_reason", "_line_number").collect()
+    assert {(r._quarantine_reason, r._line_number) for r in reasons} == {("local_minute_exists", 1)}
+    assert len(reasons) == 60
+    assert valid_rows(flagged, wearable_minutes.CONTRACT).count() == 60
