@@ -150,10 +150,26 @@ def build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
     merged = sum(b.merged for b in batches)
     if merged:
         step.progress(f"{merged:,} records merged into the rows of others (a minute's measures from several files)")
+    _cross_check(ctx, m, step)
     if verdict.fails:
         raise QuarantineLimitExceeded([verdict])
     if verdict.warns:
         step.warn(verdict.warning())
+
+
+def _cross_check(ctx: TaskContext, m: TableModule, step: Step) -> None:
+    """Totals a source exports beside its records (Fitbit's hourly and daily files, `CROSS_CHECKS`) against the
+    table's sums: a warning naming how many periods differ; the run goes on."""
+    for totals in getattr(m.module, "CROSS_CHECKS", ()):
+        if not ctx.lh.exists(totals.source):
+            continue
+        references = [ctx.lh.read(name) for name in m.inputs if name.startswith("silver.")]
+        checked = m.module.cross_check(
+            ctx.lh.read(m.contract), ctx.lh.read(totals.source), totals, *references, secrets=ctx.lh.secrets
+        )
+        message = totals.describe(checked)
+        if message:
+            step.warn(message)
 
 
 def _build_versions(ctx: TaskContext, m: TableModule, step: Step) -> None:

@@ -47,6 +47,7 @@ from fitlake.contracts import (
 )
 from fitlake.privacy import Secrets, decrypt
 from fitlake.quality import LINE_LINEAGE, conform, delivery_order, from_bronze, merge_rows
+from silver._fitbit_checks import DAILY, HOURLY, Totals, mismatches
 from silver._lookups import lookup
 from silver._parsing import identifier_text, local_to_utc, text, to_double, to_int, to_timestamp
 from silver._research import CONSENT, has_consent, research_subjects
@@ -141,6 +142,8 @@ CONTRACT = TableContract(
     ),
     keep=FIRST_DELIVERY,
 )
+# Fitbit's own totals, checked against this table's sums after each build (fitlake.tasks: a warning, not a rule).
+CROSS_CHECKS = (HOURLY, DAILY)
 # A record is a copy of another when it is the same kind of record (the same measures, or a heart-rate reading, or
 # a sleep minute) of the same device at the same instant: the first delivery wins (CONTRACT.keep).
 RECORD_KEYS = ("member_key", "reading_at", "record_kind")
@@ -299,3 +302,17 @@ def transform(
     typed = lookup(parsed_rows, by_device, ("wearable_device_id", "wearable_device_id"), {c: c for c in taken})
     flagged = conform(_placed_in_time(typed), CONTRACT, consented=has_consent(F.col("local_date")), keys=RECORD_KEYS)
     return merge_rows(flagged, CONTRACT.keys, delivery_order(CONTRACT.keep), _merged_measures())
+
+
+def cross_check(
+    wearable_minutes: DataFrame,
+    totals_raw: DataFrame,
+    totals: Totals,
+    member_pii: DataFrame,
+    members: DataFrame,
+    locations: DataFrame,
+    *,
+    secrets: Secrets,
+) -> DataFrame:
+    """Per member and hour (or day) of `totals`: Fitbit's figures, the minutes' sums, and whether they differ."""
+    return mismatches(wearable_minutes, totals_raw, totals, wearers(member_pii, members, locations), secrets)

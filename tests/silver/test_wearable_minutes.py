@@ -2,10 +2,11 @@ from datetime import date, datetime
 
 import pytest
 
-from bronze import fitbit_heartrate_seconds_raw, fitbit_minute_sleep_raw, fitbit_minutes_wide_raw
+from bronze import fitbit_heartrate_seconds_raw, fitbit_hourly_raw, fitbit_minute_sleep_raw, fitbit_minutes_wide_raw
 from bronze.wearables_raw import CONTRACT as RAW
 from fitlake.quality import SplitCounts, count_outcomes, valid_rows
 from silver import wearable_minutes
+from silver._fitbit_checks import HOURLY
 from tests.builders import (
     INGESTED_AT,
     SECRETS,
@@ -262,3 +263,32 @@ def test_the_wide_hour_the_clocks_skip_is_quarantined_minute_by_minute(spark):
     assert {(r._quarantine_reason, r._line_number) for r in reasons} == {("local_minute_exists", 1)}
     assert len(reasons) == 60
     assert valid_rows(flagged, wearable_minutes.CONTRACT).count() == 60
+
+
+def test_fitbits_hourly_totals_are_checked_against_the_minutes_sums(spark):
+    minutes = [
+        _minute(at="1/6/2025 6:14:00 AM", Steps="10", Intensity="1"),
+        _minute(at="1/6/2025 6:15:00 AM", Steps="5", Intensity="0"),
+        _minute("1500000002", "8/1/2025 9:00:00 AM", Steps="98", Intensity="2"),
+    ]
+    silver = valid_rows(_transform(spark, bronze_rows(spark, RAW, minutes)), wearable_minutes.CONTRACT)
+    hourly = bronze_rows(
+        spark,
+        fitbit_hourly_raw.CONTRACT,
+        [
+            {"Id": "1500000001", "ActivityHour": "1/6/2025 6:00:00 AM", "StepTotal": "15", "TotalIntensity": "1"},
+            {"Id": "1500000001", "ActivityHour": "1/6/2025 7:00:00 AM", "StepTotal": "3"},  # no minutes: not compared
+            {"Id": "1.500000002E9", "ActivityHour": "8/1/2025 9:00:00 AM", "StepTotal": "99", "TotalIntensity": "2"},
+        ],
+    )
+    consents = {"M1": (True, date(2024, 1, 1), "BKN"), "M2": (True, date(2025, 7, 1), "SFO")}
+    pii = member_pii_rows(spark, list(consents), {m: DEVICES[m] for m in consents})
+    checked = wearable_minutes.cross_check(
+        silver, hourly, HOURLY, pii, members_rows(spark, consents), location_rows(spark), secrets=SECRETS
+    )
+    found = {(r.member_key, r.local_hour, r.fitbit_steps, r.minutes_steps, r.differs) for r in checked.collect()}
+    assert found == {(member_key(spark, "M1"), 6, 15, 15, False), (member_key(spark, "M2"), 9, 99, 98, True)}
+    assert HOURLY.describe(checked) == (
+        "1 of 2 participant-hours differ from bronze.fitbit_hourly_raw "
+        "(steps, intensity, calories: Fitbit's totals against the minutes' sums)"
+    )
