@@ -5,8 +5,8 @@ a MapMyRun user id) that silver.linked_accounts gives to a member for a period. 
 reference table (one row per member number, or per account and period), built with the member's research consent
 from silver.members, so the large research table is joined once, whatever it needs from the member.
 
-"Withheld" means one thing: a known member without research consent on that day. Data whose account or number
-is nobody's is quarantined (`unknown_account`), so a broken link shows instead of passing for a refusal.
+"Withheld" means a member without research consent on that day. Data of an account nobody held that day is
+quarantined (`unknown_account`), so a broken link shows instead of passing for a refusal.
 """
 
 from __future__ import annotations
@@ -73,13 +73,14 @@ def account_holders(
 
 
 def with_account_holder(
-    rows: DataFrame, holders: DataFrame, account_key: Column, on: Column, take: tuple[str, ...]
+    rows: DataFrame, holders: DataFrame, account_key: Column, on: Column, take: dict[str, str]
 ) -> DataFrame:
-    """`rows` with `take` (member_key, consent, ...) of the holder of the row's account on the date `on`; NULL when
-    nobody held it that day. `account_key` is the pseudonym of the account id the row carries."""
+    """`rows` with `take` (holder column -> new name: member_key, consent, ...) of the holder of the row's account on
+    the date `on`; NULL when nobody held it that day. `account_key` is the pseudonym of the account id the row
+    carries."""
     ref = holders.select(
         F.col("account_key").alias("_holder_account"), F.col("held_from").alias("_holder_from"),
-        F.col("held_until").alias("_holder_until"), *take,
+        F.col("held_until").alias("_holder_until"), *[F.col(c).alias(n) for c, n in take.items()],
     )  # fmt: skip
     held_on = (
         (F.col("_account_key") == F.col("_holder_account"))
@@ -93,8 +94,9 @@ def with_account_holder(
 
 
 def known_account(identifier: str, on: str) -> Expectation:
-    """The parse rule of research data naming its member by `identifier`: present with its date `on`, it must be
-    someone's (member_key resolved). A parse rule, so such data is quarantined, never withheld as a refusal."""
+    """The parse rule of research data naming its member by an account (`identifier`): present with its date `on`,
+    the account must be someone's that day (member_key resolved). A parse rule, so such data is quarantined, never
+    withheld as a refusal."""
     return Expectation(
         "unknown_account",
         f"{quote(identifier)} IS NULL OR {quote(on)} IS NULL OR member_key IS NOT NULL",

@@ -30,13 +30,12 @@ from fitlake.contracts import (
 )
 from fitlake.privacy import Secrets, decrypt, pseudonym
 from fitlake.quality import conform, from_bronze
-from silver._lookups import known, with_member_key
 from silver._parsing import text, texts, to_code, to_date
 from silver.members import MEMBER_KEY
 
 PROVIDERS = ("fitbit", "mapmyrun")
 
-INPUTS = ("bronze.linked_accounts_raw", "silver.member_pii")
+INPUTS = ("bronze.linked_accounts_raw",)
 
 CONTRACT = TableContract(
     name="silver.linked_accounts",
@@ -63,10 +62,12 @@ CONTRACT = TableContract(
         in_set("provider", PROVIDERS),
         rule("unlinked_not_before_linked", "unlinked_date IS NULL OR unlinked_date >= linked_date"),
     ),
-    foreign_keys=(references("member_key", "silver.members"),),
+    # A link whose member silver.members lacks (their record quarantined, or not exported yet) is kept, and only
+    # warned about: research data of the account is then withheld for want of a known consent, not quarantined as
+    # nobody's, until the member's record lands.
+    foreign_keys=(references("member_key", "silver.members", level="warn"),),
     parse_rules=(
         not_null("member_id"),
-        known("member_id", "member_key", "silver.members"),
         not_null("account_id"),
         parsed("linked_date"),
         parsed("unlinked_date"),
@@ -77,7 +78,7 @@ CONTRACT = TableContract(
 )
 
 
-def transform(linked_accounts_raw: DataFrame, member_pii: DataFrame, *, secrets: Secrets) -> DataFrame:
+def transform(linked_accounts_raw: DataFrame, *, secrets: Secrets) -> DataFrame:
     parsed_rows = from_bronze(
         linked_accounts_raw.withColumn("account_id", decrypt("account_id", secrets.pii_key)),
         *texts("member_id", "account_id"),
@@ -86,7 +87,8 @@ def transform(linked_accounts_raw: DataFrame, member_pii: DataFrame, *, secrets:
         to_date("unlinked_date").alias("unlinked_date"),
         *[text(c).alias(f"{c}_text") for c in ("linked_date", "unlinked_date")],
     )
-    typed = with_member_key(parsed_rows, member_pii).withColumn(
-        "account_key", pseudonym("account_id", secrets.pseudonym_salt)
+    salt = secrets.pseudonym_salt
+    typed = parsed_rows.withColumns(
+        {"member_key": pseudonym("member_id", salt), "account_key": pseudonym("account_id", salt)}
     )
     return conform(typed, CONTRACT)

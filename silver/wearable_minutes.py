@@ -133,7 +133,7 @@ def transform(
     by_device = wearers(linked_accounts, members, locations)
     device = pseudonym("wearable_device_id", secrets.pseudonym_salt)
     taken = ("member_key", *CONSENT, "wearer_timezone")
-    typed = with_account_holder(parsed_rows, by_device, device, F.to_date("minute_local_time"), taken)
+    typed = with_account_holder(parsed_rows, by_device, device, F.to_date("minute_local_time"), {c: c for c in taken})
     local = F.col("minute_local_time")
     typed = typed.select(
         "*",

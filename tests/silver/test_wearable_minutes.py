@@ -122,17 +122,20 @@ def test_minutes_without_consent_are_withheld_neither_kept_nor_quarantined(spark
         1: "the member has not consented",
         2: "the minute is before the consent date (local)",
         3: "unconsented data is not checked further",
+        4: "the device is linked to a member silver.members lacks (their record quarantined): consent unknown",
     }
     minutes = [
         _minute("1500000003"),
         _minute("1500000002", "6/30/2025 11:59:00 PM"),
         _minute("1500000003", HeartRate="300"),
+        _minute("1500000004"),
         _minute("1500000002", "7/1/2025 12:00:00 AM"),  # consent given that day
     ]
-    flagged = _transform(spark, bronze_rows(spark, RAW, minutes))
+    links = [(m, "fitbit", device, SINCE, None) for m, device in {**DEVICES, "M4": "1500000004"}.items()]
+    flagged = _transform(spark, bronze_rows(spark, RAW, minutes), links=links)
     withheld = {r._line_number for r in flagged.filter("_is_withheld").collect()}
     assert {line: why for line, why in unconsented.items() if line not in withheld} == {}
-    assert [r._line_number for r in valid_rows(flagged, wearable_minutes.CONTRACT).collect()] == [4]
+    assert [r._line_number for r in valid_rows(flagged, wearable_minutes.CONTRACT).collect()] == [5]
     assert quarantine_reasons(flagged) == {}
 
 
