@@ -8,13 +8,13 @@ study, so a difference is reported (a warning on the step, fitlake.tasks), never
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from fitlake.privacy import Secrets, decrypt
-from silver._lookups import lookup
 from silver._parsing import identifier_text, to_double, to_int, to_timestamp
 
 # Hourly stamps as in the minute files; daily ones a date.
@@ -48,7 +48,9 @@ HOURLY = Totals(
 DAILY = Totals("bronze.fitbit_daily_raw", "day", {"steps": "TotalSteps", "calories": "Calories"})
 
 
-def _member_totals(raw: DataFrame, totals: Totals, wearers: DataFrame, secrets: Secrets) -> DataFrame:
+def _member_totals(
+    raw: DataFrame, totals: Totals, holder: Callable[[DataFrame], DataFrame], secrets: Secrets
+) -> DataFrame:
     clear = raw.withColumn("Id", decrypt("Id", secrets.pii_key))
     if totals.period == "hour":
         stamp = F.coalesce(*[to_timestamp("ActivityHour", p) for p in _HOUR_PATTERNS])
@@ -61,10 +63,11 @@ def _member_totals(raw: DataFrame, totals: Totals, wearers: DataFrame, secrets: 
     typed = clear.select(
         identifier_text("Id").alias("wearable_device_id"),
         day.alias("local_date"),
+        day.cast("timestamp").alias("minute_local_time"),  # the day the device's holder is looked up on
         hour.alias("local_hour"),
         *[(to_int(f) if m != "calories" else to_double(f)).alias(f"fitbit_{m}") for m, f in totals.measures.items()],
     )
-    keyed = lookup(typed, wearers, ("wearable_device_id", "wearable_device_id"), {"member_key": "member_key"})
+    keyed = holder(typed)
     # A daily file comes as dailyActivity and dailyIntensities: one figure per member, period and measure.
     return (
         keyed.filter(F.col("member_key").isNotNull())
@@ -88,10 +91,15 @@ def _differs(measure: str) -> Column:
 
 
 def mismatches(
-    wearable_minutes: DataFrame, raw: DataFrame, totals: Totals, wearers: DataFrame, secrets: Secrets
+    wearable_minutes: DataFrame,
+    raw: DataFrame,
+    totals: Totals,
+    holder: Callable[[DataFrame], DataFrame],
+    secrets: Secrets,
 ) -> DataFrame:
-    """Per member and period both sides have: Fitbit's totals, the minutes' sums and `differs` (any measure)."""
-    both = _member_totals(raw, totals, wearers, secrets).join(
+    """Per member and period both sides have: Fitbit's totals, the minutes' sums and `differs` (any measure).
+    `holder` adds the member_key of the device's holder on the row's day (silver.wearable_minutes.with_wearer)."""
+    both = _member_totals(raw, totals, holder, secrets).join(
         _minute_sums(wearable_minutes, totals), ["member_key", "local_date", "local_hour"]
     )
     differs = F.lit(False)

@@ -1,8 +1,9 @@
 """Wearable minutes: one row per member and minute of Fitbit data, in UTC, for consenting members only.
 
 The exports name a device, not a member, and write the wearer's local wall-clock time. The device resolves to
-the member (silver.member_pii) and the member to their home site's time zone (silver.members, silver.locations).
-The device id is an identifier of its own, so only the member's pseudonym is kept.
+the member who held it on that day (silver.linked_accounts: a device is a Fitbit account) and the member to their
+home site's time zone (silver.members, silver.locations). The device id is an identifier of its own, so only the
+member's pseudonym is kept.
 
 A minute's measures come from several files: the Narrow layout (a line per minute: FitLake's export with every
 measure, or a Fitabase file with one), the Wide layout (a line per hour, a field per minute), heart-rate readings
@@ -45,12 +46,12 @@ from fitlake.contracts import (
     references,
     rule,
 )
-from fitlake.privacy import Secrets, decrypt
+from fitlake.privacy import Secrets, decrypt, pseudonym
 from fitlake.quality import LINE_LINEAGE, conform, delivery_order, from_bronze, merge_rows
 from silver._fitbit_checks import DAILY, HOURLY, Totals, mismatches
 from silver._lookups import lookup
 from silver._parsing import identifier_text, local_to_utc, text, to_double, to_int, to_timestamp
-from silver._research import CONSENT, has_consent, research_subjects
+from silver._research import CONSENT, account_holders, has_consent, known_account, with_account_holder
 from silver.members import MEMBER_KEY
 
 RESEARCH_DATA = True
@@ -80,7 +81,7 @@ INPUTS = (
     "bronze.fitbit_minutes_wide_raw",
     "bronze.fitbit_heartrate_seconds_raw",
     "bronze.fitbit_minute_sleep_raw",
-    "silver.member_pii",
+    "silver.linked_accounts",
     "silver.members",
     "silver.locations",
 )
@@ -133,11 +134,12 @@ CONTRACT = TableContract(
         ),
     ),
     foreign_keys=(references("member_key", "silver.members"),),
-    # A device no member has linked is not an error but data nobody consented to: it is withheld.
+    # A device nobody held that day is quarantined: withheld means a known member who has not consented.
     parse_rules=(
         # Missing, not unreadable: an id that is there but names no one is parseable()'s to report.
         rule("not_null(wearable_device_id)", "device_id_text IS NOT NULL"),
         parsed("wearable_device_id", "device_id_text"),
+        known_account("wearable_device_id", "minute_local_time"),
         *[parsed(c) for c in SOURCE_FIELDS],
     ),
     keep=FIRST_DELIVERY,
@@ -149,10 +151,18 @@ CROSS_CHECKS = (HOURLY, DAILY)
 RECORD_KEYS = ("member_key", "reading_at", "record_kind")
 
 
-def wearers(member_pii: DataFrame, members: DataFrame, locations: DataFrame) -> DataFrame:
-    """Per linked device: the member's pseudonym, research consent and home time zone (one row per device)."""
-    subjects = research_subjects(member_pii, members, "wearable_device_id", member_columns=("home_location_id",))
-    return lookup(subjects, locations, ("home_location_id", "location_id"), {"timezone": "wearer_timezone"})
+def wearers(linked_accounts: DataFrame, members: DataFrame, locations: DataFrame) -> DataFrame:
+    """Per device (a Fitbit account) and period it was held: the member's pseudonym, research consent and home
+    time zone."""
+    holders = account_holders(linked_accounts, members, "fitbit", member_columns=("home_location_id",))
+    return lookup(holders, locations, ("home_location_id", "location_id"), {"timezone": "wearer_timezone"})
+
+
+def with_wearer(rows: DataFrame, by_device: DataFrame, secrets: Secrets, take: dict[str, str]) -> DataFrame:
+    """`rows` (with `wearable_device_id` and `minute_local_time`) with `take` from the member holding the device on
+    the row's local day."""
+    device = pseudonym("wearable_device_id", secrets.pseudonym_salt)
+    return with_account_holder(rows, by_device, device, F.to_date("minute_local_time"), take)
 
 
 # Every source's records in the Narrow layout's text fields, plus the record's minute within its line (a Wide
@@ -276,7 +286,7 @@ def transform(
     fitbit_minutes_wide_raw: DataFrame,
     fitbit_heartrate_seconds_raw: DataFrame,
     fitbit_minute_sleep_raw: DataFrame,
-    member_pii: DataFrame,
+    linked_accounts: DataFrame,
     members: DataFrame,
     locations: DataFrame,
     *,
@@ -297,9 +307,9 @@ def transform(
         ),
     ]
     parsed_rows = _readings(reduce(DataFrame.unionByName, records))
-    by_device = wearers(member_pii, members, locations)
+    by_device = wearers(linked_accounts, members, locations)
     taken = ("member_key", *CONSENT, "wearer_timezone")
-    typed = lookup(parsed_rows, by_device, ("wearable_device_id", "wearable_device_id"), {c: c for c in taken})
+    typed = with_wearer(parsed_rows, by_device, secrets, {c: c for c in taken})
     flagged = conform(_placed_in_time(typed), CONTRACT, consented=has_consent(F.col("local_date")), keys=RECORD_KEYS)
     return merge_rows(flagged, CONTRACT.keys, delivery_order(CONTRACT.keep), _merged_measures())
 
@@ -308,11 +318,18 @@ def cross_check(
     wearable_minutes: DataFrame,
     totals_raw: DataFrame,
     totals: Totals,
-    member_pii: DataFrame,
+    linked_accounts: DataFrame,
     members: DataFrame,
     locations: DataFrame,
     *,
     secrets: Secrets,
 ) -> DataFrame:
     """Per member and hour (or day) of `totals`: Fitbit's figures, the minutes' sums, and whether they differ."""
-    return mismatches(wearable_minutes, totals_raw, totals, wearers(member_pii, members, locations), secrets)
+    by_device = wearers(linked_accounts, members, locations)
+    return mismatches(
+        wearable_minutes,
+        totals_raw,
+        totals,
+        lambda rows: with_wearer(rows, by_device, secrets, {"member_key": "member_key"}),
+        secrets,
+    )

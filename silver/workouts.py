@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
@@ -26,7 +27,6 @@ from fitlake.contracts import (
     Column,
     TableContract,
     between,
-    not_null,
     parsed,
     references,
     rule,
@@ -35,7 +35,14 @@ from fitlake.privacy import Secrets, decrypt, has_contact_details, pseudonym, re
 from fitlake.quality import conform, from_bronze
 from silver._lookups import lookup
 from silver._parsing import text, texts, to_date_with_month_name, to_double, to_duration_seconds, to_int
-from silver._research import CONSENT, has_consent, research_subjects
+from silver._research import (
+    CONSENT,
+    account_holders,
+    has_consent,
+    known_account,
+    research_subjects,
+    with_account_holder,
+)
 from silver.members import MEMBER_KEY
 
 RESEARCH_DATA = True
@@ -48,7 +55,12 @@ WORKOUT_URL = r"/workout/([0-9]{1,18})/?$"
 # (2.32 min/km; shorter sprints are no workouts), 10 km (2.62), half marathon (2.72), 25 km to marathon (2.85+).
 RECORD_PACE = ((25, 2.8), (21, 2.7), (10, 2.6), (0, 2.3))  # longest first
 
-INPUTS = ("bronze.workouts_raw", "silver.member_pii", "silver.members")
+INPUTS = ("bronze.workouts_raw", "silver.member_pii", "silver.members", "silver.linked_accounts")
+
+# A MapMyRun export as people download it has no member id: `fitlake import mapmyrun` names its landing file after
+# the member or the MapMyRun account it is of (fitlake/landing_import.py), `mapmyrun-member-M000042-<hash>.csv` or
+# `mapmyrun-account-123456789-<hash>.csv`.
+IMPORTED_EXPORT = r"(^|/)mapmyrun-(member|account)-([^/]+)-[0-9a-f]{16}\.[A-Za-z0-9]+$"
 
 # Typed column -> the MapMyRun field it is read from (kept as `<column>_text` for the parse rules).
 SOURCE_FIELDS = {
@@ -113,13 +125,52 @@ CONTRACT = TableContract(
         ),
     ),
     foreign_keys=(references("member_key", "silver.members"),),
-    # A member number no member has is not an error but data nobody consented to: it is withheld.
-    parse_rules=(not_null("member_id"), *[parsed(c) for c in SOURCE_FIELDS]),
+    # Data of an account nobody held that day is quarantined: withheld means a known member who has not consented.
+    # A member number silver.member_pii lacks is still withheld: it may be a member whose record is quarantined.
+    parse_rules=(
+        rule("owner_named", "member_id IS NOT NULL OR account_id IS NOT NULL"),
+        known_account("account_id", "workout_date"),
+        *[parsed(c) for c in SOURCE_FIELDS],
+    ),
     keep=FIRST_DELIVERY,
 )
 
 
-def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame, *, secrets: Secrets) -> DataFrame:
+def named_in_file(kind: str) -> SparkColumn:
+    """The member id (`kind` member) or MapMyRun account id (account) an imported export's file name gives."""
+    return F.when(
+        F.regexp_extract("_source_file", IMPORTED_EXPORT, 2) == kind,
+        F.regexp_extract("_source_file", IMPORTED_EXPORT, 3),
+    )
+
+
+def with_owner(
+    rows: DataFrame, member_pii: DataFrame, members: DataFrame, linked_accounts: DataFrame, secrets: Secrets
+) -> DataFrame:
+    """The member a workout is of, with their research consent: by its member id (the app connector's, or the one
+    its file name gives), else by the MapMyRun account its file name gives (`account_id`, kept for the rules), held
+    by the member on the workout's date."""
+    named = rows.withColumn("member_id", F.coalesce("member_id", named_in_file("member")))
+    named = named.withColumn("account_id", F.when(F.col("member_id").isNull(), named_in_file("account")))
+    resolved = ("member_key", *CONSENT)
+    subjects = research_subjects(member_pii, members, "member_id")
+    by_member = lookup(named, subjects, ("member_id", "member_id"), {c: c for c in resolved})
+    holders = account_holders(linked_accounts, members, "mapmyrun")
+    account = pseudonym("account_id", secrets.pseudonym_salt)
+    by_account = with_account_holder(
+        by_member, holders, account, F.col("workout_date"), {c: f"_account_{c}" for c in resolved}
+    )
+    return by_account.select(*named.columns, *[F.coalesce(c, f"_account_{c}").alias(c) for c in resolved])
+
+
+def transform(
+    workouts_raw: DataFrame,
+    member_pii: DataFrame,
+    members: DataFrame,
+    linked_accounts: DataFrame,
+    *,
+    secrets: Secrets,
+) -> DataFrame:
     # Decrypted once, in their own columns: every use of an expression may evaluate it again.
     clear = workouts_raw.withColumns({c: decrypt(c, secrets.pii_key) for c in ("Link", "Notes")})
     link = text("Link")
@@ -142,9 +193,7 @@ def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame
         text("Source").alias("source"),
         *[text(field).alias(f"{c}_text") for c, field in SOURCE_FIELDS.items()],
     )
-    subjects = research_subjects(member_pii, members, "member_id")
-    typed = lookup(parsed_rows, subjects, ("member_id", "member_id"), {c: c for c in ("member_key", *CONSENT)})
-    typed = typed.select(
+    typed = with_owner(parsed_rows, member_pii, members, linked_accounts, secrets).select(
         "*",
         pseudonym(F.col("workout_number").cast("string"), secrets.pseudonym_salt).alias("workout_key"),
         F.round(F.col("distance_mi") * KM_PER_MILE, 3).alias("distance_km"),

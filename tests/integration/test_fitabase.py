@@ -1,5 +1,6 @@
 """The real Fitabase export (../shared/data/fitabase) through `fitlake import fitbit`, Bronze, Silver and Gold, in this
-process, once for the module; every Fitabase Id linked to a consenting member at the New York site.
+process, once for the module; every Fitabase Id a Fitbit account linked (silver.linked_accounts) to a consenting
+member at the New York site.
 
 The oracle is pandas on the raw CSV files, with no FitLake code: the Wide files unpivoted, heart-rate readings
 averaged per minute, sleep stamps floored to the minute, all merged per device and minute, then counted per day
@@ -28,7 +29,7 @@ from fitlake.runlog import RunLog
 from fitlake.tasks import TaskContext, ingest_bronze
 from gold import wearable_daily_activity
 from silver import wearable_minutes
-from tests.builders import member_pii_rows, pseudonym_of
+from tests.builders import linked_account_rows, pseudonym_of
 from tests.conftest import temporary_lakehouse
 from tests.silver.research_rows import members_rows
 from tests.silver.sites import location_rows
@@ -65,9 +66,9 @@ def _build(sail_engine, home: Path, export: Path) -> Build:
         raw = [lh.read(name) for name in MINUTE_SOURCES]
         devices = sorted({d for p in _csvs(export) for d in pd.read_csv(p, dtype=str, usecols=["Id"])["Id"]})
         members = {_member(d): (True, date(2016, 1, 1), "BKN") for d in devices}
-        pii = member_pii_rows(spark, list(members), {_member(d): d for d in devices})
+        accounts = linked_account_rows(spark, [(_member(d), "fitbit", d, date(2016, 1, 1), None) for d in devices])
         flagged_plan = wearable_minutes.transform(
-            *raw, pii, members_rows(spark, members), location_rows(spark), secrets=lh.secrets
+            *raw, accounts, members_rows(spark, members), location_rows(spark), secrets=lh.secrets
         )
         contract = wearable_minutes.CONTRACT
         with io.staged(lh, "fitabase.flagged", flagged_plan) as flagged:
@@ -81,7 +82,7 @@ def _build(sail_engine, home: Path, export: Path) -> Build:
                 contract.name, ", ".join(MINUTE_SOURCES), "fitabase-test",
             ).collect()  # fmt: skip
             outcomes = count_outcomes(flagged)
-        references = (pii, members_rows(spark, members), location_rows(spark))
+        references = (accounts, members_rows(spark, members), location_rows(spark))
         checks = {
             t.source: wearable_minutes.cross_check(
                 lh.read(contract), lh.read(t.source), t, *references, secrets=lh.secrets
