@@ -1,8 +1,9 @@
 """Wearable minutes: one row per member and minute of Fitbit-style data, in UTC, for consenting members only.
 
 The export names a device, not a member, and writes the wearer's local wall-clock time. The device
-resolves to the member (silver.member_pii) and the member to their home site's time zone (silver.members,
-silver.locations). The device id is an identifier of its own, so only the member's pseudonym is kept.
+resolves to the member who held it on that day (silver.linked_accounts: a device is a Fitbit account) and the
+member to their home site's time zone (silver.members, silver.locations). The device id is an identifier of its
+own, so only the member's pseudonym is kept.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ from fitlake.contracts import (
     references,
     rule,
 )
-from fitlake.privacy import Secrets, decrypt
+from fitlake.privacy import Secrets, decrypt, pseudonym
 from fitlake.quality import conform, from_bronze
 from silver._lookups import lookup
 from silver._parsing import local_to_utc, text, to_double, to_int, to_timestamp
-from silver._research import CONSENT, has_consent, research_subjects
+from silver._research import CONSENT, account_holders, has_consent, known_account, with_account_holder
 from silver.members import MEMBER_KEY
 
 RESEARCH_DATA = True
@@ -49,7 +50,7 @@ SOURCE_FIELDS = {
     "sleep_state": "SleepValue",
 }
 
-INPUTS = ("bronze.wearables_raw", "silver.member_pii", "silver.members", "silver.locations")
+INPUTS = ("bronze.wearables_raw", "silver.linked_accounts", "silver.members", "silver.locations")
 
 CONTRACT = TableContract(
     name="silver.wearable_minutes",
@@ -91,20 +92,30 @@ CONTRACT = TableContract(
         ),
     ),
     foreign_keys=(references("member_key", "silver.members"),),
-    # A device no member has linked is not an error but data nobody consented to: it is withheld.
-    parse_rules=(not_null("wearable_device_id"), *[parsed(c) for c in SOURCE_FIELDS]),
+    # A device nobody held that day is quarantined: withheld means a known member who has not consented.
+    parse_rules=(
+        not_null("wearable_device_id"),
+        known_account("wearable_device_id", "minute_local_time"),
+        *[parsed(c) for c in SOURCE_FIELDS],
+    ),
     keep=FIRST_DELIVERY,
 )
 
 
-def wearers(member_pii: DataFrame, members: DataFrame, locations: DataFrame) -> DataFrame:
-    """Per linked device: the member's pseudonym, research consent and home time zone (one row per device)."""
-    subjects = research_subjects(member_pii, members, "wearable_device_id", member_columns=("home_location_id",))
-    return lookup(subjects, locations, ("home_location_id", "location_id"), {"timezone": "wearer_timezone"})
+def wearers(linked_accounts: DataFrame, members: DataFrame, locations: DataFrame) -> DataFrame:
+    """Per device (a Fitbit account) and period it was held: the member's pseudonym, research consent and home
+    time zone."""
+    holders = account_holders(linked_accounts, members, "fitbit", member_columns=("home_location_id",))
+    return lookup(holders, locations, ("home_location_id", "location_id"), {"timezone": "wearer_timezone"})
 
 
 def transform(
-    wearables_raw: DataFrame, member_pii: DataFrame, members: DataFrame, locations: DataFrame, *, secrets: Secrets
+    wearables_raw: DataFrame,
+    linked_accounts: DataFrame,
+    members: DataFrame,
+    locations: DataFrame,
+    *,
+    secrets: Secrets,
 ) -> DataFrame:
     # Decrypted once, in its own column: every use of an expression may evaluate it again.
     parsed_rows = from_bronze(
@@ -119,9 +130,10 @@ def transform(
         to_int("SleepValue").alias("sleep_state"),
         *[text(field).alias(f"{c}_text") for c, field in SOURCE_FIELDS.items()],
     )
-    by_device = wearers(member_pii, members, locations)
+    by_device = wearers(linked_accounts, members, locations)
+    device = pseudonym("wearable_device_id", secrets.pseudonym_salt)
     taken = ("member_key", *CONSENT, "wearer_timezone")
-    typed = lookup(parsed_rows, by_device, ("wearable_device_id", "wearable_device_id"), {c: c for c in taken})
+    typed = with_account_holder(parsed_rows, by_device, device, F.to_date("minute_local_time"), {c: c for c in taken})
     local = F.col("minute_local_time")
     typed = typed.select(
         "*",

@@ -32,7 +32,6 @@ from fitlake.contracts import (
     Column,
     TableContract,
     between,
-    not_null,
     parsed,
     references,
     rule,
@@ -49,7 +48,14 @@ from silver._parsing import (
     to_duration_seconds,
     to_int,
 )
-from silver._research import CONSENT, has_consent, research_subjects
+from silver._research import (
+    CONSENT,
+    account_holders,
+    has_consent,
+    known_account,
+    research_subjects,
+    with_account_holder,
+)
 from silver.members import MEMBER_KEY
 
 RESEARCH_DATA = True
@@ -69,7 +75,12 @@ ON_FOOT = r"(^|[^a-z])(run|running|jog|jogging|walk|walking|hike|hiking|treadmil
 
 SECONDS_PER_DAY = 86_400
 
-INPUTS = ("bronze.workouts_raw", "silver.member_pii", "silver.members")
+INPUTS = ("bronze.workouts_raw", "silver.member_pii", "silver.members", "silver.linked_accounts")
+
+# A MapMyRun export as people download it has no member id: `fitlake import mapmyrun` names its landing file after
+# the member or the MapMyRun account it is of (fitlake/landing_import.py), `mapmyrun-member-M000042-<hash>.csv` or
+# `mapmyrun-account-123456789-<hash>.csv`.
+IMPORTED_EXPORT = r"(^|/)mapmyrun-(member|account)-([^/]+)-[0-9a-f]{16}\.[A-Za-z0-9]+$"
 
 # Typed column -> the Bronze columns it is read from (the text kept as `<column>_text` for the parse rules).
 SOURCE_FIELDS = {
@@ -164,9 +175,11 @@ CONTRACT = TableContract(
         ),
     ),
     foreign_keys=(references("member_key", "silver.members"),),
-    # A member number no member has is not an error but data nobody consented to: it is withheld.
+    # Data of an account nobody held that day is quarantined: withheld means a known member who has not consented.
+    # A member number silver.member_pii lacks is still withheld: it may be a member whose record is quarantined.
     parse_rules=(
-        not_null("member_id"),
+        rule("owner_named", "member_id IS NOT NULL OR account_id IS NOT NULL"),
+        known_account("account_id", "workout_date"),
         *[parsed(c, read=f"{c}_read" if c in NO_DATA_AS_ZERO else None) for c in SOURCE_FIELDS],
     ),
     keep=FIRST_DELIVERY,
@@ -202,7 +215,41 @@ def _measured(column: str, digits: int, moving: SparkColumn | None = None) -> Sp
     return F.when(present, F.round(value, digits) if digits else value).alias(column)
 
 
-def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame, *, secrets: Secrets) -> DataFrame:
+def named_in_file(kind: str) -> SparkColumn:
+    """The member id (`kind` member) or MapMyRun account id (account) an imported export's file name gives."""
+    return F.when(
+        F.regexp_extract("_source_file", IMPORTED_EXPORT, 2) == kind,
+        F.regexp_extract("_source_file", IMPORTED_EXPORT, 3),
+    )
+
+
+def with_owner(
+    rows: DataFrame, member_pii: DataFrame, members: DataFrame, linked_accounts: DataFrame, secrets: Secrets
+) -> DataFrame:
+    """The member a workout is of, with their research consent: by its member id (the app connector's, or the one
+    its file name gives), else by the MapMyRun account its file name gives (`account_id`, kept for the rules), held
+    by the member on the workout's date."""
+    named = rows.withColumn("member_id", F.coalesce("member_id", named_in_file("member")))
+    named = named.withColumn("account_id", F.when(F.col("member_id").isNull(), named_in_file("account")))
+    resolved = ("member_key", *CONSENT)
+    subjects = research_subjects(member_pii, members, "member_id")
+    by_member = lookup(named, subjects, ("member_id", "member_id"), {c: c for c in resolved})
+    holders = account_holders(linked_accounts, members, "mapmyrun")
+    account = pseudonym("account_id", secrets.pseudonym_salt)
+    by_account = with_account_holder(
+        by_member, holders, account, F.col("workout_date"), {c: f"_account_{c}" for c in resolved}
+    )
+    return by_account.select(*named.columns, *[F.coalesce(c, f"_account_{c}").alias(c) for c in resolved])
+
+
+def transform(
+    workouts_raw: DataFrame,
+    member_pii: DataFrame,
+    members: DataFrame,
+    linked_accounts: DataFrame,
+    *,
+    secrets: Secrets,
+) -> DataFrame:
     # Decrypted once, in their own columns: every use of an expression may evaluate it again.
     clear = workouts_raw.withColumns({c: decrypt(c, secrets.pii_key) for c in ("Link", "Notes")})
     link = text("Link")
@@ -231,11 +278,9 @@ def transform(workouts_raw: DataFrame, member_pii: DataFrame, members: DataFrame
         text("Source").alias("source"),
         *[F.coalesce(*[text(f) for f in fields]).alias(f"{c}_text") for c, fields in SOURCE_FIELDS.items()],
     )
-    subjects = research_subjects(member_pii, members, "member_id")
-    typed = lookup(parsed_rows, subjects, ("member_id", "member_id"), {c: c for c in ("member_key", *CONSENT)})
     # A pace or a speed needs a distance and a time: an indoor workout (0 km) has neither, whatever was exported.
     moving = (F.col("distance_km") > 0) & (F.col("duration_seconds_read") > 0)
-    typed = typed.select(
+    typed = with_owner(parsed_rows, member_pii, members, linked_accounts, secrets).select(
         "*",
         pseudonym(F.col("workout_number").cast("string"), secrets.pseudonym_salt).alias("workout_key"),
         F.coalesce(F.col("activity_type").rlike(ON_FOOT), F.lit(False)).alias("on_foot"),

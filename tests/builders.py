@@ -42,6 +42,18 @@ def member_pii_rows(spark: SparkSession, member_ids: list[str], devices: dict[st
     return spark.createDataFrame([tuple(r.get(c) for c in CONTRACT.column_names) for r in rows], CONTRACT.spark_schema)
 
 
+def linked_account_rows(spark: SparkSession, links: list[tuple[str, str, str, date, date | None]]) -> DataFrame:
+    """A silver.linked_accounts stand-in: (member number, provider, account id, linked date, unlinked date) per link."""
+    from silver.linked_accounts import CONTRACT
+
+    lineage = ("linked_accounts.csv", 1, "b")
+    rows = [
+        (member_key(spark, m), provider, pseudonym_of(account), linked, unlinked, *lineage)
+        for m, provider, account, linked, unlinked in links
+    ]
+    return spark.createDataFrame(rows, CONTRACT.spark_schema)
+
+
 def bronze_rows(spark: SparkSession, contract: TableContract, records: list[dict]) -> DataFrame:
     """Bronze rows from dicts of source fields; lineage defaults to line i+1 of one file. PII fields and the
     raw line are encrypted with the test SECRETS, as ingestion stores them."""

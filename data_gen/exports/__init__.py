@@ -26,6 +26,7 @@ SOURCES = (
     Source(studio.INSTRUCTORS, studio.instructors),
     Source(shop.PRODUCTS, shop.products),
     Source(studio.MEMBERS, studio.members),
+    Source(studio.LINKED_ACCOUNTS, studio.linked_accounts),
     Source(studio.CLASS_SCHEDULE, studio.class_schedule),
     Source(studio.ATTENDANCE, studio.attendance),
     Source(studio.CHECKINS, studio.checkins),

@@ -6,6 +6,8 @@ import numpy as np
 import pyarrow as pa
 
 from data_gen import text
+from data_gen.accounts import PROVIDERS
+from data_gen.accounts import linked_accounts as draw_links
 from data_gen.activity import STATUSES
 from data_gen.day import LOCAL, Day
 from data_gen.defects import SourceDefects, emptied, reformatted, unknown_session, with_contact
@@ -24,6 +26,7 @@ MEMBERS = Export(
         values={"bad_timestamp": ("join_date", reformatted("%Y-%m-%d", "%d/%m/%Y"))}, lines=("wrong_field_count",)
     ),
 )
+LINKED_ACCOUNTS = Export("linked_accounts", "csv")
 CLASS_SCHEDULE = Export("class_schedule", "csv")
 ATTENDANCE = Export(
     "attendance",
@@ -94,6 +97,12 @@ def instructors(day: Day) -> Records:
     )
 
 
+def iso_dates(ordinals: np.ndarray, present: np.ndarray) -> pa.Array:
+    """Day ordinals as yyyy-mm-dd, empty where not `present`."""
+    days = np.where(present, ordinals, 719163) - 719163  # ordinal of 1970-01-01
+    return pa.array(np.where(present, days.astype("datetime64[D]").astype(str), None), pa.string())
+
+
 def members(day: Day) -> Records:
     """The first export holds every member on the books; later ones hold members whose record changed."""
     m, d = day.members, day.day.toordinal()
@@ -101,10 +110,6 @@ def members(day: Day) -> Records:
     cancelled = m.cancel[idx] <= d
     frozen = (m.freeze_start[idx] <= d) & (d < m.freeze_end[idx])
     research = m.research_consent_on(d, idx)
-
-    def dates(ordinals: np.ndarray, present: np.ndarray) -> pa.Array:
-        days = np.where(present, ordinals, d) - 719163  # ordinal of 1970-01-01
-        return pa.array(np.where(present, days.astype("datetime64[D]").astype(str), None))
 
     return Records(
         columns={
@@ -117,16 +122,38 @@ def members(day: Day) -> Records:
             "plan": pa.array(np.array(PLANS)[m.plan_on(d, idx)]),
             "billing_period": pa.array(np.array(BILLING_PERIODS)[m.billing[idx]]),
             "monthly_fee": text.fixed(m.monthly_fee_on(d, idx), 2),
-            "join_date": dates(m.join[idx], np.ones(len(idx), dtype=bool)),
+            "join_date": iso_dates(m.join[idx], np.ones(len(idx), dtype=bool)),
             "status": pa.array(np.select([cancelled, frozen], ["cancelled", "frozen"], "active")),
-            "cancel_date": dates(m.cancel[idx], cancelled),
+            "cancel_date": iso_dates(m.cancel[idx], cancelled),
             "exported_at": pa.array([f"{day.day} 23:50:00"] * len(idx)),
             "marketing_consent": pa.array(np.where(m.marketing_consent[idx], "true", "false")),
             "research_consent": pa.array(np.where(research, "true", "false")),
-            "research_consent_date": dates(m.research_from[idx], research),
+            "research_consent_date": iso_dates(m.research_from[idx], research),
             "wearable_device_id": pa.array(np.where(m.wearable_id[idx] > 0, m.wearable_id[idx].astype(str), None)),
         },
         keys=m.member_id[idx],
+    )
+
+
+def linked_accounts(day: Day) -> Records:
+    """The first export holds every account linked by then; later ones the links made or ended that day."""
+    links, d = draw_links(day.seed, day.members), day.day.toordinal()
+    made = links.linked <= d if day.first_of_period else (links.linked == d) | (links.unlinked == d)
+    idx = np.flatnonzero(made)
+    idx = idx[np.lexsort((links.linked[idx], links.provider[idx], links.member[idx]))]
+    member_ids = pa.array(day.members.member_id[links.member[idx]], pa.string())
+    providers = pa.array(np.array(PROVIDERS)[links.provider[idx]], pa.string())
+    accounts = text.strings(links.account[idx])
+    linked = iso_dates(links.linked[idx], np.ones(len(idx), dtype=bool))
+    return Records(
+        columns={
+            "member_id": member_ids,
+            "provider": providers,
+            "account_id": accounts,
+            "linked_date": linked,
+            "unlinked_date": iso_dates(links.unlinked[idx], links.unlinked[idx] <= d),
+        },
+        keys=text.join(member_ids, "/", providers, "/", accounts, "/", linked),
     )
 
 

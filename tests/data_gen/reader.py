@@ -54,6 +54,9 @@ RULES = {
     "facility_usage": Rules(required=("member_id",), times={"entered_at": LOCAL}, member_refs=("member_id",)),
     "equipment_sessions": Rules(required=("machine_id",), times={"started_at": UTC}, member_refs=("member_id",)),
     "app_events": Rules(required=("member_id",), times={"event_time": UTC}, member_refs=("member_id",)),
+    "linked_accounts": Rules(
+        required=("member_id", "provider", "account_id"), times={"linked_date": "%Y-%m-%d"}, member_refs=("member_id",)
+    ),
     "wearables": Rules(times={"ActivityMinute": FITBIT}),
     "workouts": Rules(notes=("Notes",)),
 }

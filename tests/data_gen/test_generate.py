@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -167,7 +168,8 @@ def test_clean_records_are_referentially_intact(quarter):
     instructors = {r["instructor_id"] for r in quarter.clean("instructors")}
     sessions = {r["session_id"]: r for r in quarter.clean("class_schedule")}
     assert {r["instructor_id"] for r in sessions.values()} <= instructors
-    for source in ("checkins", "attendance", "facility_usage", "equipment_sessions", "app_events", "workouts"):
+    sources = ("checkins", "attendance", "facility_usage", "equipment_sessions", "app_events", "workouts")
+    for source in (*sources, "linked_accounts"):
         rows = quarter.clean(source)
         assert rows and {r["member_id"] for r in rows} <= members, source
     for source in ("checkins", "retail", "facility_usage", "class_schedule"):
@@ -193,6 +195,47 @@ def test_wearable_minutes_cover_whole_days_of_known_devices_in_the_fitbit_format
     assert {r["SleepValue"] for r in rows} == {"", "1", "2", "3"}
     devices = {r["wearable_device_id"] for r in landing.clean("members")} - {""}
     assert {device for _, device in per_device_day} <= devices
+
+
+def _links(landing: Landing) -> dict[tuple, dict]:
+    """(member, provider, account, linked date) -> the link as last exported."""
+    return {
+        (r["member_id"], r["provider"], r["account_id"], r["linked_date"]): r for r in landing.clean("linked_accounts")
+    }
+
+
+def test_linked_accounts_are_every_device_and_mapmyrun_account_and_a_device_changes_hands_only_when_unlinked(quarter):
+    links = _links(quarter).values()
+    assert {r["provider"] for r in links} == {"fitbit", "mapmyrun"}
+    fitbit = {(r["member_id"], r["account_id"]) for r in links if r["provider"] == "fitbit"}
+    devices = {(m["member_id"], m["wearable_device_id"]) for m in _final_members(quarter).values()}
+    assert {d for d in devices if d[1]} <= fitbit
+    mapmyrun = {r["member_id"]: r["account_id"] for r in links if r["provider"] == "mapmyrun"}
+    assert {r["member_id"] for r in quarter.clean("workouts")} <= set(mapmyrun)
+    assert all(re.fullmatch(r"[1-9][0-9]{8}", a) for a in mapmyrun.values())
+    assert len(set(mapmyrun.values())) == len(mapmyrun)  # one account, one member
+    # A device that changed hands was unlinked from its owner on the day they left, before anyone linked it again.
+    cancelled = {m["member_id"]: m["cancel_date"] for m in _final_members(quarter).values()}
+    by_device = defaultdict(list)
+    for r in links:
+        if r["provider"] == "fitbit":
+            by_device[r["account_id"]].append(r)
+    moved = [sorted(held, key=lambda r: r["linked_date"]) for held in by_device.values() if len(held) > 1]
+    assert moved
+    for first, then in moved:
+        assert first["unlinked_date"] == cancelled[first["member_id"]] < then["linked_date"]
+        assert first["member_id"] != then["member_id"] and then["unlinked_date"] == ""
+
+
+def test_every_device_minute_is_of_a_device_linked_to_a_member_that_day(tiny):
+    landing = Landing(tiny / "landing")
+    held = defaultdict(list)
+    for r in _links(landing).values():
+        held[r["account_id"]].append((r["linked_date"], r["unlinked_date"] or "9999-12-31"))
+    days = {
+        (r["Id"], datetime.strptime(r["ActivityMinute"], FITBIT).date().isoformat()) for r in landing.clean("wearables")
+    }
+    assert days and all(sum(start <= day < end for start, end in held[d]) == 1 for d, day in days)
 
 
 def test_workouts_mix_runs_and_mislabelled_walks(quarter):

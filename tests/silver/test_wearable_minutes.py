@@ -1,5 +1,7 @@
 from datetime import date, datetime
 
+import pytest
+
 from bronze.wearables_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import wearable_minutes
@@ -8,14 +10,15 @@ from tests.builders import (
     SECRETS,
     assert_same_rows,
     bronze_rows,
+    linked_account_rows,
     member_key,
-    member_pii_rows,
     quarantine_reasons,
 )
 from tests.silver.research_rows import members_rows
 from tests.silver.sites import location_rows
 
 DEVICES = {"M1": "1500000001", "M2": "1500000002", "M3": "1500000003"}
+SINCE = date(2024, 1, 1)
 
 
 def _minute(device="1500000001", at="1/6/2025 6:14:00 AM", **fields):
@@ -23,14 +26,17 @@ def _minute(device="1500000001", at="1/6/2025 6:14:00 AM", **fields):
             "HeartRate": "55", "SleepValue": "1", **fields}  # fmt: skip
 
 
-def _transform(spark, raw, consents=None):
+def _transform(spark, raw, consents=None, links=None):
     consents = consents or {
         "M1": (True, date(2024, 1, 1), "BKN"),
         "M2": (True, date(2025, 7, 1), "SFO"),
         "M3": (False, None, "BKN"),
     }
-    pii = member_pii_rows(spark, list(consents), {m: DEVICES[m] for m in consents if m in DEVICES})
-    return wearable_minutes.transform(raw, pii, members_rows(spark, consents), location_rows(spark), secrets=SECRETS)
+    links = links or [(m, "fitbit", DEVICES[m], SINCE, None) for m in consents if m in DEVICES]
+    accounts = linked_account_rows(spark, links)
+    return wearable_minutes.transform(
+        raw, accounts, members_rows(spark, consents), location_rows(spark), secrets=SECRETS
+    )
 
 
 def test_local_minutes_become_utc_instants_in_the_wearers_home_time_zone(spark):
@@ -115,27 +121,58 @@ def test_minutes_without_consent_are_withheld_neither_kept_nor_quarantined(spark
     unconsented = {  # line -> why it is withheld
         1: "the member has not consented",
         2: "the minute is before the consent date (local)",
-        3: "no member has linked the device",
-        4: "unconsented data is not checked further",
+        3: "unconsented data is not checked further",
+        4: "the device is linked to a member silver.members lacks (their record quarantined): consent unknown",
     }
     minutes = [
         _minute("1500000003"),
         _minute("1500000002", "6/30/2025 11:59:00 PM"),
-        _minute("1799999999"),
         _minute("1500000003", HeartRate="300"),
+        _minute("1500000004"),
         _minute("1500000002", "7/1/2025 12:00:00 AM"),  # consent given that day
     ]
-    flagged = _transform(spark, bronze_rows(spark, RAW, minutes))
+    links = [(m, "fitbit", device, SINCE, None) for m, device in {**DEVICES, "M4": "1500000004"}.items()]
+    flagged = _transform(spark, bronze_rows(spark, RAW, minutes), links=links)
     withheld = {r._line_number for r in flagged.filter("_is_withheld").collect()}
     assert {line: why for line, why in unconsented.items() if line not in withheld} == {}
     assert [r._line_number for r in valid_rows(flagged, wearable_minutes.CONTRACT).collect()] == [5]
     assert quarantine_reasons(flagged) == {}
 
 
-def test_a_device_linked_to_two_members_is_nobodys_consent(spark):
-    consents = {"M1": (True, date(2024, 1, 1), "BKN"), "M2": (True, date(2024, 1, 1), "SFO")}
-    pii = member_pii_rows(spark, ["M1", "M2"], {"M1": "1500000001", "M2": "1500000001"})
-    raw = bronze_rows(spark, RAW, [_minute()])
-    flagged = wearable_minutes.transform(raw, pii, members_rows(spark, consents), location_rows(spark), secrets=SECRETS)
-    assert flagged.count() == 1  # the lookup does not multiply the minute
-    assert flagged.filter("_is_withheld").count() == 1
+@pytest.mark.reliability(
+    input="minutes of a device linked to nobody, or to nobody on that day (before its link, after its unlink, "
+    "while two members' links overlap)",
+    expected="quarantined as unknown_account, never counted as withheld: withheld means a known member without "
+    "research consent that day",
+    observed="silver.wearable_minutes_quarantine holds them as unknown_account; a device that changed hands gives "
+    "each day's minutes to the member who held it that day",
+)
+def test_minutes_of_a_device_nobody_held_that_day_are_quarantined_as_unknown_account(spark):
+    consents = {m: (True, SINCE, "BKN") for m in ("M1", "M2", "M3", "M4")}
+    links = [
+        # M1's device went to M2 after a week without anyone
+        ("M1", "fitbit", "1500000001", date(2025, 1, 1), date(2025, 2, 1)),
+        ("M2", "fitbit", "1500000001", date(2025, 2, 8), None),
+        # two members claim one device in March: whose minutes they are is unknown
+        ("M3", "fitbit", "1500000003", date(2025, 1, 1), date(2025, 4, 1)),
+        ("M4", "fitbit", "1500000003", date(2025, 3, 1), None),
+        ("M1", "mapmyrun", "1500000009", date(2025, 1, 1), None),  # a MapMyRun account is no device
+    ]
+    minutes = [
+        _minute("1799999999"),  # linked to nobody
+        _minute(at="12/31/2024 11:59:00 PM"),  # before the link
+        _minute(at="1/31/2025 11:59:00 PM"),
+        _minute(at="2/1/2025 12:00:00 AM"),  # unlinked that day
+        _minute(at="2/8/2025 12:00:00 AM"),
+        _minute("1500000003", "2/28/2025 11:59:00 PM"),
+        _minute("1500000003", "3/1/2025 6:00:00 AM"),
+        _minute("1500000003", "4/1/2025 6:00:00 AM"),
+        _minute("1500000009"),
+    ]
+    flagged = _transform(spark, bronze_rows(spark, RAW, minutes), consents, links)
+    assert flagged.count() == len(minutes)  # the lookup never multiplies a minute
+    assert quarantine_reasons(flagged) == {n: "unknown_account" for n in (1, 2, 4, 7, 9)}
+    assert flagged.filter("_is_withheld").count() == 0
+    kept = {r._line_number: r.member_key for r in valid_rows(flagged, wearable_minutes.CONTRACT).collect()}
+    assert kept == {3: member_key(spark, "M1"), 5: member_key(spark, "M2"), 6: member_key(spark, "M3"),
+                    8: member_key(spark, "M4")}  # fmt: skip

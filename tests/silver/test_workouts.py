@@ -11,6 +11,7 @@ from tests.builders import (
     SECRETS,
     assert_same_rows,
     bronze_rows,
+    linked_account_rows,
     member_key,
     member_pii_rows,
     pseudonym_of,
@@ -20,6 +21,14 @@ from tests.silver.research_rows import members_rows
 
 WORKOUT_URL = "https://www.mapmyfitness.com/workout/"
 CONSENTS = {"M1": (True, date(2024, 1, 1), "BKN"), "M2": (True, date(2025, 7, 1), "SFO"), "M3": (False, None, "BKN")}
+# MapMyRun accounts: M1's since 2025, M3's (no consent) for good; M2 took over M1's old account in March
+LINKS = [
+    ("M1", "mapmyrun", "111111111", date(2025, 1, 1), None),
+    ("M3", "mapmyrun", "333333333", date(2024, 1, 1), None),
+    ("M1", "mapmyrun", "222222222", date(2024, 1, 1), date(2025, 1, 1)),
+    ("M2", "mapmyrun", "222222222", date(2025, 3, 1), None),
+]
+IMPORTED = "workouts/2025-08-01/mapmyrun-{}-0123456789abcdef.csv"
 
 
 def _workout(workout_id="3925200001", **fields):
@@ -32,7 +41,8 @@ def _workout(workout_id="3925200001", **fields):
 
 def _transform(spark, raw):
     pii = member_pii_rows(spark, list(CONSENTS))
-    return workouts.transform(raw, pii, members_rows(spark, CONSENTS), secrets=SECRETS)
+    links = linked_account_rows(spark, LINKS)
+    return workouts.transform(raw, pii, members_rows(spark, CONSENTS), links, secrets=SECRETS)
 
 
 def test_workouts_are_typed_in_metric_units_whatever_the_connector_wrote(spark):
@@ -152,7 +162,7 @@ def test_each_broken_workout_is_quarantined_with_the_rule_it_broke(spark):
     flagged = _transform(spark, raw)
     assert quarantine_reasons(flagged) == {
         1: "well_formed_record",
-        2: "not_null(member_id)",
+        2: "owner_named",
         3: "parseable(workout_date)",
         4: "parseable(duration_seconds)",
         5: "parseable(workout_key)",
@@ -171,7 +181,7 @@ def test_workouts_without_consent_are_withheld_neither_kept_nor_quarantined(spar
     unconsented = {  # line -> why it is withheld
         1: "the member has not consented",
         2: "the workout is before the consent date",
-        3: "no member has this number, so nobody consented",
+        3: "no member has this number: perhaps one whose record is quarantined, so nobody known consented",
         4: "unconsented data is not checked",
     }
     raw = bronze_rows(
@@ -190,6 +200,46 @@ def test_workouts_without_consent_are_withheld_neither_kept_nor_quarantined(spar
     assert {line: why for line, why in unconsented.items() if line not in withheld} == {}
     assert [r._line_number for r in valid_rows(flagged, workouts.CONTRACT).collect()] == [5]
     assert quarantine_reasons(flagged) == {}
+
+
+@pytest.mark.reliability(
+    input="a MapMyRun export as downloaded (no member id), landed by `fitlake import mapmyrun` under a file name "
+    "giving its member or its MapMyRun account; a workout of an account nobody held that day",
+    expected="each workout is its member's: named in the file, or the member holding the account on the workout's "
+    "date; one of an account nobody held is quarantined as unknown_account, never withheld",
+    observed="silver.workouts resolves the owner from _source_file; unknown_account and owner_named in its quarantine; "
+    "withheld only for a known member without consent that day",
+)
+def test_an_imported_export_is_its_member_named_in_the_file_or_the_holder_of_its_account_that_day(spark):
+    def imported(owner, number, day, **fields):
+        return _workout(number, member_id=None, workout_date=day, date_submitted=day,
+                        _source_file=IMPORTED.format(owner), **fields)  # fmt: skip
+
+    raw = bronze_rows(
+        spark,
+        RAW,
+        [
+            imported("member-M1", "1", "Jan. 5, 2025"),
+            imported("account-111111111", "2", "Jan. 5, 2025"),
+            imported("account-222222222", "3", "Dec. 31, 2024"),  # M1 still held the account
+            imported("account-222222222", "4", "Mar. 1, 2025"),  # M2 linked it that day; consent came in July
+            imported("account-222222222", "5", "July 2, 2025"),
+            imported("account-222222222", "6", "Feb. 1, 2025"),  # between the two: nobody's
+            imported("account-111111111", "7", "Dec. 31, 2024"),  # before M1 linked it
+            imported("account-999999999", "8", "Jan. 5, 2025"),  # linked to nobody
+            imported("account-333333333", "9", "Jan. 5, 2025"),  # M3 has not consented
+            _workout("10", member_id=None, _source_file="workouts/2025-08-01/user123456789_workout_history.csv"),
+        ],
+    )
+    flagged = _transform(spark, raw)
+    kept = {r.workout_key: r.member_key for r in valid_rows(flagged, workouts.CONTRACT).collect()}
+    assert kept == {
+        pseudonym_of(n): member_key(spark, m) for n, m in (("1", "M1"), ("2", "M1"), ("3", "M1"), ("5", "M2"))
+    }
+    assert quarantine_reasons(flagged) == {6: "unknown_account", 7: "unknown_account", 8: "unknown_account",
+                                           10: "owner_named"}  # fmt: skip
+    assert {r._line_number for r in flagged.filter("_is_withheld").collect()} == {4, 9}
+    assert flagged.count() == raw.count()
 
 
 IMPERIAL = ("distance_mi", "avg_pace_min_mi", "max_pace_min_mi", "avg_speed_mi_h")
