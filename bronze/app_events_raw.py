@@ -18,4 +18,5 @@ CONTRACT = raw_contract(
         "platform": "ios or android",
         "app_version": "Version of the app, e.g. 5.1.0",
     },
+    required=("event_id", "member_id", "event_type", "event_time"),
 )

@@ -20,4 +20,5 @@ CONTRACT = raw_contract(
         "event_time": "Local wall-clock time of the event at the site, yyyy-MM-dd HH:mm:ss",
         "site_timezone": "IANA time zone of the site, e.g. America/New_York",
     },
+    required=("booking_id", "session_id", "member_id", "status", "event_time", "site_timezone"),
 )

@@ -20,4 +20,5 @@ CONTRACT = raw_contract(
         "notes": "Free text the member or desk typed",
     },
     pii=("notes",),
+    required=("cancellation_id", "member_id", "requested_at", "effective_date"),
 )

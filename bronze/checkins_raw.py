@@ -18,4 +18,5 @@ CONTRACT = raw_contract(
         "site_timezone": "IANA time zone of the site, e.g. America/New_York",
         "channel": "front_desk or app",
     },
+    required=("checkin_id", "member_id", "location_id", "checkin_time", "site_timezone"),
 )

@@ -20,4 +20,5 @@ CONTRACT = raw_contract(
         "site_timezone": "IANA time zone of the class's site, e.g. America/New_York",
     },
     pii=("comment",),
+    required=("response_id", "session_id", "member_id", "rating", "submitted_at"),
 )

@@ -20,4 +20,5 @@ CONTRACT = raw_contract(
         "capacity": "Places in the class",
         "site_timezone": "IANA time zone of the site, e.g. America/New_York",
     },
+    required=("session_id", "location_id", "start_time", "site_timezone"),
 )

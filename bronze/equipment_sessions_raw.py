@@ -21,4 +21,5 @@ CONTRACT = raw_contract(
         "distance_m": "Metres covered (cardio machines; 0 on strength)",
         "kcal": "Energy the machine estimates was burned, kcal",
     },
+    required=("session_id", "member_id", "machine_id", "started_at"),
 )

@@ -18,4 +18,5 @@ CONTRACT = raw_contract(
         "entered_at": "Local wall-clock time at the site, yyyy-MM-dd HH:mm:ss (no zone)",
         "duration_minutes": "Minutes spent in the room",
     },
+    required=("usage_id", "member_id", "location_id", "entered_at"),
 )

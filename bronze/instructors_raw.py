@@ -18,4 +18,5 @@ CONTRACT = raw_contract(
         "specialties": "Class types the instructor teaches, joined by ';' (e.g. yoga;pilates)",
     },
     pii=("first_name", "last_name"),
+    required=("instructor_id",),
 )

@@ -17,4 +17,5 @@ CONTRACT = raw_contract(
         "timezone": "IANA time zone of the site, e.g. America/New_York",
         "facilities": "Wellness rooms members can book, joined by ';' (e.g. sauna;pool)",
     },
+    required=("location_id", "timezone"),
 )

@@ -34,4 +34,5 @@ CONTRACT = raw_contract(
     },
     # A device id identifies its wearer as surely as a phone number does.
     pii=("first_name", "last_name", "email", "phone", "wearable_device_id"),
+    required=("member_id", "exported_at"),
 )

@@ -16,4 +16,5 @@ CONTRACT = raw_contract(
         "category": "juice_bar, supplements, snacks or apparel",
         "list_price": "Price per unit in USD",
     },
+    required=("sku",),
 )

@@ -27,4 +27,5 @@ CONTRACT = raw_contract(
         "payment_method": "card, member_account, cash or apple_pay",
         "refund_of_receipt": "Receipt a refund line gives money back for; empty on a sale",
     },
+    required=("receipt_id", "line_number", "location_id", "sold_at"),
 )

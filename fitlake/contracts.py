@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pyspark.sql.types import (
+    ArrayType,
     BooleanType,
     DataType,
     DateType,
@@ -30,6 +31,7 @@ LAYERS = ("bronze", "silver", "gold", "ops")
 # Column types, named as in Spark SQL DDL.
 STRING, INT, BIGINT, DOUBLE = StringType(), IntegerType(), LongType(), DoubleType()
 BOOLEAN, DATE, TIMESTAMP = BooleanType(), DateType(), TimestampType()
+STRINGS = ArrayType(StringType())
 
 
 def decimal(precision: int, scale: int) -> DecimalType:
@@ -72,6 +74,13 @@ RAW = Column("_raw", STRING, "The source line exactly as it arrived")
 SOURCE_FILE = Column("_source_file", STRING, "Landing file, relative to the landing folder", nullable=False)
 LINE_NUMBER = Column("_line_number", INT, "1-based line number in the landing file", nullable=False)
 BATCH_ID = Column("_batch_id", STRING, "Run that ingested the line into Bronze", nullable=False)
+# A Bronze line's required fields its file has under no spelling (bronze/_raw.py): Silver quarantines such a line
+# as `missing_column(<field>)`, where an empty value would only be NULL.
+MISSING_FIELDS = Column(
+    "_missing_fields",
+    STRINGS,
+    "Required fields (exported names) the line has under none of their spellings; NULL when it has them all",
+)
 # What a conformed (Silver) row keeps of its Bronze line: enough to find it, and to reconcile per batch.
 ROW_LINEAGE = (SOURCE_FILE, LINE_NUMBER, BATCH_ID)
 
@@ -140,11 +149,12 @@ def between(column: str, low: float | str, high: float | str, level: Level = "er
     )
 
 
-def parsed(column: str, raw: str | None = None) -> Expectation:
-    """Text that is present must have parsed into the typed `column`; the text is in `<column>_text`."""
-    raw = raw or f"{column}_text"
+def parsed(column: str, raw: str | None = None, read: str | None = None) -> Expectation:
+    """Text that is present must have parsed into the typed `column`; the text is in `<column>_text`. `read` names
+    the column holding the value as read, when `column` then drops some (MapMyRun's 0 for "no data")."""
+    raw, read = raw or f"{column}_text", read or column
     return Expectation(
-        f"parseable({column})", f"{quote(raw)} IS NULL OR {quote(column)} IS NOT NULL", columns=(raw, column)
+        f"parseable({column})", f"{quote(raw)} IS NULL OR {quote(read)} IS NOT NULL", columns=(raw, read)
     )
 
 

@@ -25,6 +25,7 @@ from pyspark.sql import functions as F
 from fitlake.contracts import (
     BATCH_ID,
     LINE_NUMBER,
+    MISSING_FIELDS,
     RAW,
     SOURCE_FILE,
     STRING,
@@ -75,14 +76,18 @@ def _fails(expectation: Expectation) -> SparkColumn:
     return ~F.coalesce(F.expr(expectation.sql), F.lit(False))
 
 
-def flag_failures(df: DataFrame, *tiers: Iterable[Expectation]) -> DataFrame:
+def flag_failures(df: DataFrame, *tiers: Iterable[Expectation] | SparkColumn) -> DataFrame:
     """Add `_quarantine_reason`: the failed rules joined by '; ', or NULL when the row passes them all.
 
     Rules come in tiers, checked in order; a row is judged only by the first tier it fails, so a
     line that did not parse is quarantined as malformed, not also for every field it therefore lacks.
+    A tier may also be a reason computed from the row itself (`missing_columns`), NULL when it passes.
     """
     reason = F.lit(None).cast("string")
     for tier in reversed(tiers):
+        if isinstance(tier, SparkColumn):
+            reason = F.coalesce(tier, reason)
+            continue
         failures = [F.when(_fails(e), F.lit(e.rule)) for e in tier]
         if failures:
             tier_reason = F.concat_ws("; ", *failures)
@@ -90,20 +95,53 @@ def flag_failures(df: DataFrame, *tiers: Iterable[Expectation]) -> DataFrame:
     return df.withColumn(QUARANTINE_REASON, reason)
 
 
-def flag_duplicates(df: DataFrame, keys: Iterable[str], order_by: Iterable[SparkColumn]) -> DataFrame:
-    """Add `_is_duplicate`: true for a valid row that is not the first on its keys in `order_by` order.
+MISSING_COLUMN = "missing_column"
 
-    Quarantined and withheld rows neither count as duplicates nor shadow a valid row with the same key.
+
+def missing_column_rule(field: str) -> str:
+    """The quarantine reason of a line whose file lacks the required `field` under every spelling."""
+    return f"{MISSING_COLUMN}({field})"
+
+
+def missing_columns() -> SparkColumn:
+    """The reason of a line that lacks required fields (bronze/_raw.py `required`): `missing_column(<field>)` for
+    each, from the line's `_missing_fields`; NULL when it has them all. Derived from the Bronze row rather than
+    declared per Silver table, so every table read from a source with required fields gets it."""
+    missing = F.col(MISSING_FIELDS.name)
+    rules = F.transform(missing, lambda f: F.concat(F.lit(f"{MISSING_COLUMN}("), f, F.lit(")")))
+    return F.when(F.size(missing) > 0, F.array_join(rules, "; "))
+
+
+# Passes when the line has every required field; for the consent check, which judges only rows that parsed.
+HAS_REQUIRED_FIELDS = Expectation(MISSING_COLUMN, f"{MISSING_FIELDS.name} IS NULL", columns=(MISSING_FIELDS.name,))
+
+
+def flag_duplicates(df: DataFrame, keys: Iterable[str], order_by: Iterable[SparkColumn]) -> DataFrame:
+    """Add `_is_duplicate`: true for a valid row that is not the first on its keys in `order_by` order, and for a
+    quarantined row that is not the first with its keys and the same quarantine reason.
+
+    A source that sends its records again (a re-downloaded export) sends its bad records again too: the first copy
+    is in quarantine, a later copy is a duplicate and loses its reason, so it is counted once and not quarantined
+    twice. A quarantined row without all its keys is no known record, so it is never anyone's copy. Withheld rows
+    are no duplicates, and quarantined and withheld rows never shadow a valid row with the same key.
     """
     keys = list(keys)
-    valid = F.col(QUARANTINE_REASON).isNull() & ~F.col(IS_WITHHELD)
     if not keys:
         return df.withColumn(IS_DUPLICATE, F.lit(False))
-    window = Window.partitionBy("_is_valid", *keys).orderBy(*order_by)
+    quarantined = F.col(QUARANTINE_REASON).isNotNull()
+    known = quarantined
+    for k in keys:
+        known = known & F.col(k).isNotNull()
+    # The reason is NULL for every valid row, so one window orders valid rows on their keys and bad ones on their
+    # keys and reason.
+    window = Window.partitionBy("_judged", QUARANTINE_REASON, *keys).orderBy(*order_by)
+    judged = F.when(quarantined, F.lit("quarantined")).when(~F.col(IS_WITHHELD), F.lit("valid"))
+    copy = F.col("_judged").isin("valid", "quarantined") & (F.row_number().over(window) > 1)
     return (
-        df.withColumn("_is_valid", valid)
-        .withColumn(IS_DUPLICATE, F.col("_is_valid") & (F.row_number().over(window) > 1))
-        .drop("_is_valid")
+        df.withColumn("_judged", F.when(quarantined & ~known, F.lit(None)).otherwise(judged))
+        .withColumn(IS_DUPLICATE, F.coalesce(copy, F.lit(False)))
+        .withColumn(QUARANTINE_REASON, F.when(~F.col(IS_DUPLICATE), F.col(QUARANTINE_REASON)))
+        .drop("_judged")
     )
 
 
@@ -123,7 +161,15 @@ def flag_withheld(df: DataFrame, consented: SparkColumn | None, parse_rules: Ite
 
 # Lineage of each Bronze line that conform carries to the table (ROW_LINEAGE) and to the quarantine, and orders
 # deliveries by.
-LINE_LINEAGE = ("_source_file", "_line_number", "_raw", "_parse_error", "_batch_id", "_ingested_at")
+LINE_LINEAGE = (
+    "_source_file",
+    "_line_number",
+    "_raw",
+    "_parse_error",
+    MISSING_FIELDS.name,
+    "_batch_id",
+    "_ingested_at",
+)
 
 
 def from_bronze(raw: DataFrame, *columns: SparkColumn | str) -> DataFrame:
@@ -151,7 +197,9 @@ def conform(
     if contract.keys and contract.keep is None:
         raise ValueError(f"{contract.name}: declare which of the rows sharing its keys is kept (`keep`)")
     tiers = contract.rule_tiers()
-    flagged = flag_withheld(flag_failures(df, *tiers), consented, (*tiers[0], *tiers[1]))
+    # A line whose file lacks a required column is judged right after whether it is a record at all.
+    judged = flag_failures(df, tiers[0], missing_columns(), *tiers[1:])
+    flagged = flag_withheld(judged, consented, (*tiers[0], HAS_REQUIRED_FIELDS, *tiers[1]))
     order = delivery_order(contract.keep) if contract.keep else []
     return flag_duplicates(flagged, contract.keys if keys is None else keys, order)
 

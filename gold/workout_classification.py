@@ -1,7 +1,12 @@
-"""Workout classification: each logged workout a real run, a walk, a run/walk mix or an outlier.
+"""Workout classification: each logged workout a real run, a walk, a run/walk mix, an outlier, or not on foot.
 
 Members log dog walks and run/walk intervals as runs (the app's activity type is whatever they left it on),
 so run statistics need each workout judged from what was measured: its pace, distance and duration.
+
+Only workouts on foot are judged so (silver.workouts `on_foot`: runs, walks, hikes, treadmill workouts). A bike
+ride, a weight or machine workout is `not_on_foot`, by its activity type: a ride's pace is a fast run's, and a
+member's rides would pull the clusters of their runs. A walk logged as a run is something members do; a ride
+logged as a run is not, and the activity type is then all there is to go on.
 
 - A workout without a distance, or with a pace no gym member keeps on foot (`PLAUSIBLE_PACE`), is an
   `outlier` by rule: a ride or a GPS glitch, or the app left running. Silver has already quarantined paces
@@ -53,7 +58,7 @@ from silver.workouts import CONTRACT as WORKOUTS
 
 INPUTS = ("silver.workouts",)
 
-WORKOUT_CLASSES = ("real_run", "walk", "mixed", "outlier")
+WORKOUT_CLASSES = ("real_run", "walk", "mixed", "outlier", "not_on_foot")
 METHODS = ("kmeans", "rules")
 
 # Pace bands in min/km, declared once: they name a workout (rules) and a cluster (its centroid) alike.
@@ -98,20 +103,22 @@ CONTRACT = TableContract(
             "Average pace, min/km: the export's, or duration over distance when it had none; NULL without a distance",
         ),
         Column("distance_km", DOUBLE, "Distance, km"),
-        Column("duration_seconds", INT, "Duration, seconds", nullable=False),
+        Column("duration_seconds", INT, "Duration, seconds; NULL when none was recorded"),
         Column(
             "workout_class",
             STRING,
             f"real_run (pace up to {RUN_SLOWEST_PACE} min/km), mixed (run with walking breaks), walk (from "
             f"{WALK_FASTEST_PACE} min/km), or outlier (no distance, pace outside {PLAUSIBLE_PACE[0]}-"
-            f"{PLAUSIBLE_PACE[1]} min/km, or far from the member's other workouts)",
+            f"{PLAUSIBLE_PACE[1]} min/km, or far from the member's other workouts); not_on_foot for an activity "
+            "that is not (a bike ride, a weight workout), which is not judged by its pace",
             nullable=False,
         ),
         Column(
             "method",
             STRING,
             f"kmeans (clustered with the member's workouts) or rules (named by its own pace: fewer than "
-            f"{MIN_WORKOUTS_FOR_CLUSTERING} plausible workouts, or no plausible pace)",
+            f"{MIN_WORKOUTS_FOR_CLUSTERING} plausible workouts, or no plausible pace; or by its activity type, "
+            "not on foot)",
             nullable=False,
         ),
         Column("cluster_pace_min_per_km", DOUBLE, "Pace of the workout's k-means centroid, min/km; NULL for rules"),
@@ -184,14 +191,18 @@ def classify_member(workouts: pd.DataFrame) -> pd.DataFrame:
     w = workouts.sort_values("workout_key", ignore_index=True)
     pace = w["pace_min_per_km"].to_numpy(dtype=float, na_value=np.nan)
     distance = w["distance_km"].to_numpy(dtype=float, na_value=np.nan)
+    on_foot = w["on_foot"].to_numpy(dtype=bool)
     low, high = PLAUSIBLE_PACE
-    plausible = (pace >= low) & (pace <= high) & (distance > 0)
+    plausible = (pace >= low) & (pace <= high) & (distance > 0) & on_foot
     # Without a distance, the pace the export states cannot be checked either.
     named = np.where(distance > 0, name_by_pace(pace), "outlier").astype(object)
+    named[~on_foot] = "not_on_foot"
     method = np.full(len(w), "rules", dtype=object)
     cluster_pace, far = np.full(len(w), np.nan), np.full(len(w), np.nan)
     if plausible.sum() >= MIN_WORKOUTS_FOR_CLUSTERING:
-        x = np.log(np.column_stack([pace, distance, w["duration_seconds"].to_numpy(dtype=float)])[plausible])
+        x = np.log(
+            np.column_stack([pace, distance, w["duration_seconds"].to_numpy(dtype=float, na_value=np.nan)])[plausible]
+        )
         mean, sd = x.mean(axis=0), x.std(axis=0)
         sd[sd == 0] = 1.0  # a feature every workout shares says nothing (as scikit-learn's StandardScaler)
         z = (x - mean) / sd
@@ -219,5 +230,6 @@ def transform(workouts: DataFrame) -> DataFrame:
         ),
         "distance_km",
         "duration_seconds",
+        "on_foot",
     )
     return features.groupBy("member_key").applyInPandas(classify_member, CONTRACT.spark_schema)

@@ -3,8 +3,11 @@ ANSI mode raises on a bad cast or an unknown time zone, on Sail and on Databrick
 
 from __future__ import annotations
 
+import ast
+import re
 import zoneinfo
 
+import pandas as pd
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType
@@ -168,3 +171,38 @@ def to_duration_seconds(name: str) -> Column:
     return F.when(value.rlike(DURATION_SECONDS), value.try_cast("int")).when(
         value.rlike(DURATION_CLOCK), clock[0] * 3600 + clock[1] * 60 + clock[2]
     )
+
+
+# MapMyRun writes a note as the repr of the bytes it stored: b'', b'Sunny day', b'caf\xc3\xa9', b"they're".
+BYTES_LITERAL = re.compile(r"b(['\"]).*\1", re.DOTALL)
+
+
+def from_bytes_literal(value: str | None) -> str | None:
+    """The text a Python bytes literal spells (UTF-8, a broken sequence replaced); other text as it is; blank NULL.
+
+    ast.literal_eval evaluates literals only, never code, so an export cannot make it run anything; a literal it
+    cannot read (cut off, or two joined by `+`) is kept as written rather than lost.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if BYTES_LITERAL.fullmatch(text):
+        try:
+            literal = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            literal = None
+        if isinstance(literal, bytes):
+            text = literal.decode("utf-8", errors="replace").strip()
+    return text or None
+
+
+def _from_bytes_literals(values: pd.Series) -> pd.Series:
+    return values.map(from_bytes_literal, na_action="ignore")
+
+
+def bytes_literal_text(name: str) -> Column:
+    """A text field that may be written as a Python bytes literal (`from_bytes_literal`), decoded; blank is NULL.
+
+    A pandas UDF: Spark SQL has no reader for Python's escapes (\\xNN sequences spell UTF-8 bytes). Made when
+    called, since making one needs a session."""
+    return F.pandas_udf(_from_bytes_literals, StringType())(F.col(name))

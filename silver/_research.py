@@ -46,7 +46,7 @@ def account_holders(
     `held_from` until the day before `held_until` (NULL: still held), their research consent and consent date,
     and `member_columns` of silver.members.
 
-    An account is one member's at a time. Days on which links of two members overlap are left out, as no link
+    An account is one member's at a time. Days on which two members' links overlap are left out, like days no link
     covers: whose consent would apply is unknown, so its data is used by nobody. Periods never overlap, so a
     research row finds one holder at most.
     """

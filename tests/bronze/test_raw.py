@@ -114,3 +114,58 @@ def test_a_field_is_read_under_its_exported_name_into_its_snake_case_column(spar
     assert (row.member_id, row.calories_burned_kcal, row.avg_pace_min_mi) == ("M1", "771", "8.86")
     assert "Calories Burned (kCal)" not in bronze.columns
     assert row._rescued_data == '{"Shoe":"x"}'  # only the undeclared field, under its exported name
+
+
+@pytest.mark.reliability(
+    input="a MapMyRun export from another app version: `Calories Burned (kcal)` for `Calories Burned (kCal)`",
+    expected="calories read from the spelling the file has, not left NULL on every row",
+    observed="to_bronze fills calories_burned_kcal from the alias the contract declares; nothing is rescued",
+)
+def test_a_field_is_read_from_whichever_spelling_the_file_has(spark):
+    from bronze import workouts_raw
+
+    lower = {"Calories Burned (kcal)": "574", "Workout Date": "Jan. 30, 2021"}
+    upper = {"Calories Burned (kCal)": "623", "Workout Date": "Jan. 31, 2021"}
+    lines = spark.createDataFrame(
+        [("w/2025-01-01/a.csv", 2, "574,...", lower, None), ("w/2025-01-01/b.csv", 2, "623,...", upper, None)], LINES
+    )
+    bronze = to_bronze(lines, workouts_raw.CONTRACT, "run-1", AT, SECRETS)
+    rows = opened(bronze, ["_rescued_data"]).collect()
+    assert {r._source_file: (r.calories_burned_kcal, r._rescued_data) for r in rows} == {
+        "w/2025-01-01/a.csv": ("574", None),
+        "w/2025-01-01/b.csv": ("623", None),
+    }
+
+
+def test_a_required_field_the_line_lacks_under_every_spelling_is_listed_an_empty_one_is_not(spark):
+    contract = checkins_raw.CONTRACT
+    everything = {f: "x" for f in contract.required}
+    lines = spark.createDataFrame(
+        [
+            ("c.csv", 2, "...", everything, None),
+            ("c.csv", 3, "...", {**everything, "member_id": None}, None),  # an empty value: the column is there
+            ("d.csv", 2, "...", {f: v for f, v in everything.items() if f not in ("member_id", "site_timezone")}, None),
+            ("d.csv", 3, "x,", None, "expected 6 fields, got 2"),  # no fields at all: malformed, not missing
+        ],
+        LINES,
+    )
+    bronze = to_bronze(lines, contract, "run-1", AT)
+    missing = {(r._source_file, r._line_number): r._missing_fields for r in bronze.collect()}
+    assert missing == {
+        ("c.csv", 2): None,
+        ("c.csv", 3): None,
+        ("d.csv", 2): ["member_id", "site_timezone"],
+        ("d.csv", 3): None,
+    }
+
+
+def test_aliases_and_required_fields_must_be_declared_fields():
+    from bronze._raw import raw_contract
+
+    with pytest.raises(ValueError, match="required fields"):
+        raw_contract("bronze.t", "t", {"a": "A"}, required=("b",))
+    with pytest.raises(ValueError, match=r"aliases .* name a declared field"):
+        raw_contract("bronze.t", "t", {"a": "A", "b": "B"}, aliases={"a": ("b",)})
+    contract = raw_contract("bronze.t", "t", {"a (x)": "A"}, aliases={"a (x)": ("a (X)",)}, required=("a (x)",))
+    assert contract.spellings("a (x)") == ("a (x)", "a (X)")
+    assert contract.columns[0].comment == "A (required; also read from 'a (X)')"  # shown in the data dictionary

@@ -62,8 +62,11 @@ def test_first_row_in_order_wins_and_quarantined_rows_do_not_shadow_valid_ones(s
 
 
 def _lines(spark, rows: list[tuple], schema: str):
-    """Rows of a transform's parsed columns, with the Bronze lineage conform carries: line i+1 of one file."""
+    """Rows of a transform's parsed columns, with the Bronze lineage conform carries: line i+1 of one file, with
+    every required field unless the schema names `_missing_fields`."""
     lineage = ("f", "raw", "b1", datetime(2025, 1, 2))
+    if "_missing_fields" not in schema:
+        rows, schema = [(*row, None) for row in rows], f"{schema}, _missing_fields array<string>"
     return spark.createDataFrame(
         [(*row, i + 1, *lineage) for i, row in enumerate(rows)],
         f"{schema}, _line_number int, _source_file string, _raw string, _batch_id string, _ingested_at timestamp",
@@ -92,6 +95,70 @@ def test_research_data_without_consent_is_withheld_unless_the_line_did_not_parse
     assert outcome == {"a": (None, False), "b": (None, True), None: (None, True), "c": (None, True)}
     assert flagged.filter("key = 'd'").first()._quarantine_reason == "well_formed_record"
     assert count_outcomes(flagged) == SplitCounts(rows_in=5, quarantined=1, duplicates=0, withheld=3)
+
+
+@pytest.mark.reliability(
+    input="a MapMyRun export downloaded again later: the same workouts, bad rows included, in a newer file",
+    expected="the bad rows are quarantined once; their later copies count as duplicates, as the good rows' do",
+    observed="flag_duplicates marks a quarantined row with the keys and reason of an earlier one a duplicate and "
+    "clears its reason: rows in = out + quarantined + duplicates + withheld still holds",
+)
+def test_a_bad_record_sent_again_is_quarantined_once_and_its_copies_are_duplicates(spark):
+    df = _lines(
+        spark,
+        [
+            ("a", "x", None),
+            ("a", "zz", None),  # first copy of a bad record: quarantined
+            ("a", "x", None),  # a copy of the good record: a duplicate
+            ("a", "zz", None),  # the bad record again: a duplicate, not quarantined twice
+            ("a", "yy", None),  # the same key, broken otherwise: another record, quarantined
+            (None, "zz", None),  # no key: nobody's copy, quarantined each time
+            (None, "zz", None),
+        ],
+        "key string, plan string, _parse_error string",
+    )
+    contract = TableContract(
+        "silver.t", "t", (*KEYED.columns, Column("plan", STRING, "p")), keys=("key",), keep=FIRST_DELIVERY,
+        expectations=(in_set("plan", ["x", "yy"], rule="known_plan"), rule("short_plan", "length(plan) = 1")),
+    )  # fmt: skip
+    flagged = conform(df, contract)
+    outcome = {r._line_number: (r._quarantine_reason, r._is_duplicate) for r in flagged.collect()}
+    assert outcome == {
+        1: (None, False),
+        2: ("known_plan; short_plan", False),
+        3: (None, True),
+        4: (None, True),
+        5: ("short_plan", False),
+        6: ("not_null(key); known_plan; short_plan", False),
+        7: ("not_null(key); known_plan; short_plan", False),
+    }
+    assert count_outcomes(flagged) == SplitCounts(rows_in=7, quarantined=4, duplicates=2, withheld=0)
+
+
+@pytest.mark.reliability(
+    input="an export whose header lacks a column the source needs (no spelling of it, aliases included)",
+    expected="its rows quarantined as missing_column(<field>), not read as empty values nor withheld",
+    observed="conform reports missing_column(<field>) from Bronze's _missing_fields, right after well_formed_record",
+)
+def test_a_line_without_a_required_column_is_quarantined_as_missing_it(spark):
+    df = _lines(
+        spark,
+        [
+            ("a", True, None, None),
+            ("b", True, None, ["Link", "Workout Date"]),  # the file's header has neither
+            (None, False, None, ["Link"]),  # no consent either: quarantined all the same, not withheld
+            ("d", True, "expected 3 fields, got 2", None),  # not a record: that alone is said
+        ],
+        "key string, consented boolean, _parse_error string, _missing_fields array<string>",
+    )
+    flagged = conform(df, KEYED, consented=F.col("consented"))
+    outcome = {r._line_number: (r._quarantine_reason, r._is_withheld) for r in flagged.collect()}
+    assert outcome == {
+        1: (None, False),
+        2: ("missing_column(Link); missing_column(Workout Date)", False),
+        3: ("missing_column(Link)", False),
+        4: ("well_formed_record", False),
+    }
 
 
 def test_the_contract_says_which_copy_of_a_key_is_kept(spark):

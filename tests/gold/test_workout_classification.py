@@ -30,12 +30,13 @@ B_PACES = [p for p, _ in B_RULES] + [5.0 + 0.1 * i for i in range(MIN_WORKOUTS_F
 FIRST_DAY = date(2025, 3, 3)
 
 
-def _workout(number, member, pace, km, exported_pace=True):
+def _workout(number, member, pace, km, exported_pace=True, activity="run"):
     """A Silver workout; its key is its number as text, so the oracles below can go by number."""
     seconds = round(pace * km * 60) if km is not None else 1800
     day = FIRST_DAY + timedelta(days=number % 50)
-    return (str(number), member, day, day, "run", seconds, km, pace if exported_pace else None, None, None, None,
-            None, None, None, False, "MapMyRun iPhone", "workouts/2025-03-03/part-00000", number, "b1")  # fmt: skip
+    return (str(number), member, day, day, activity, activity != "bike ride", seconds, km,
+            pace if exported_pace else None, None, None, None, None, None, None, None, False, "MapMyRun iPhone",
+            "workouts/2025-03-03/part-00000", number, "b1")  # fmt: skip
 
 
 def _silver_workouts(spark):
@@ -43,7 +44,8 @@ def _silver_workouts(spark):
     rows = [_workout(100 + i, "A", p, km) for i, (_, p, km) in enumerate(a)]
     rows += [_workout(200 + i, "B", p, 5.0) for i, p in enumerate(B_PACES)] + [_workout(299, "B", *A_RIDE)]
     rows += [_workout(300, "C", 6.0, 5.0, exported_pace=False), _workout(301, "C", 6.0, None),
-             _workout(302, "C", 21.0, 2.0)]  # fmt: skip
+             _workout(302, "C", 21.0, 2.0),
+             _workout(303, "C", 6.0, 5.0, activity="bike ride")]  # a slow ride, at a run's pace  # fmt: skip
     return spark.createDataFrame(rows, WORKOUTS.spark_schema), a
 
 
@@ -74,7 +76,7 @@ def _expected(a) -> list[tuple]:
         classes[200 + i] = (named, "rules", None, None)
     classes[299] = ("outlier", "rules", None, None)
     classes.update({300: ("real_run", "rules", None, None), 301: ("outlier", "rules", None, None),
-                    302: ("outlier", "rules", None, None)})  # fmt: skip
+                    302: ("outlier", "rules", None, None), 303: ("not_on_foot", "rules", None, None)})  # fmt: skip
     return classes
 
 
@@ -82,7 +84,7 @@ def test_workouts_are_clustered_per_member_or_named_by_pace_as_worked_out_by_han
     silver, a = _silver_workouts(spark)
     expected_classes = _expected(a)
     rows = [
-        (w[0], w[1], w[2], w[4], round(w[5] / 60 / w[6], 3) if w[7] is None and w[6] else w[7], w[6], w[5],
+        (w[0], w[1], w[2], w[4], round(w[6] / 60 / w[7], 3) if w[8] is None and w[7] else w[8], w[7], w[6],
          *expected_classes[int(w[0])])
         for w in silver.collect()
     ]  # fmt: skip
@@ -101,6 +103,7 @@ def test_classifying_a_member_does_not_depend_on_the_order_the_engine_hands_the_
             "member_key": "A",
             "workout_date": FIRST_DAY,
             "activity_type": "run",
+            "on_foot": True,
             "pace_min_per_km": rng.uniform(4.5, 14.0, 40).round(3),
             "distance_km": rng.uniform(1.0, 12.0, 40).round(3),
         }

@@ -60,10 +60,12 @@ def test_workouts_are_typed_in_metric_units_whatever_the_connector_wrote(spark):
     run, walk = pseudonym_of("3925200001"), pseudonym_of("3926400002")
     expected = spark.createDataFrame(
         [
-            (run, member_key(spark, "M1"), date(2025, 1, 5), date(2025, 1, 6), "run", 4129, 12.505, 5.505,
-             4.548, 10.9, 771, 144, 11671, None, False, "MapMyRun iPhone", "test/2025-01-01/part-00000", 1, "batch-1"),
-            (walk, member_key(spark, "M1"), date(2025, 6, 30), date(2025, 7, 2), "walk", 4129, 12.505, 5.505,
-             4.548, 10.9, None, None, None, None, False, "Garmin Connect", "test/2025-01-01/part-00000", 2, "batch-1"),
+            (run, member_key(spark, "M1"), date(2025, 1, 5), date(2025, 1, 6), "run", True, 4129, 12.505, 5.505,
+             4.548, 10.9, None, 771, 144, 11671, None, False, "MapMyRun iPhone", "test/2025-01-01/part-00000", 1,
+             "batch-1"),
+            (walk, member_key(spark, "M1"), date(2025, 6, 30), date(2025, 7, 2), "walk", True, 4129, 12.505, 5.505,
+             4.548, 10.9, None, None, None, None, None, False, "Garmin Connect", "test/2025-01-01/part-00000", 2,
+             "batch-1"),
         ],
         workouts.CONTRACT.spark_schema,
     )  # fmt: skip
@@ -152,8 +154,8 @@ def test_each_broken_workout_is_quarantined_with_the_rule_it_broke(spark):
             # 25 miles at 4.4 min/mi: under the marathon record pace, though a mile at that pace would be human
             _workout("10", distance_mi="25.00", avg_pace_min_mi="4.40", max_pace_min_mi="3.50", avg_speed_mi_h="13.64",
                      workout_time_seconds="6600"),
-            _workout("11", workout_time_seconds="90000"),
-            _workout("12", avg_heart_rate="0"),
+            _workout("11", workout_time_seconds="86400"),  # the app left running for a day
+            _workout("12", avg_heart_rate="300"),
             _workout("13", distance_mi="3.00", avg_pace_min_mi="4.40", max_pace_min_mi="4.00", avg_speed_mi_h="13.64"),
         ],
     )  # fmt: skip
@@ -168,7 +170,7 @@ def test_each_broken_workout_is_quarantined_with_the_rule_it_broke(spark):
         7: "max_pace_not_slower_than_avg",
         8: "pace_humanly_possible",
         9: "pace_humanly_possible",
-        10: "between(duration_seconds,1,86400)",
+        10: "lasts_under_a_day",
         11: "between(avg_heart_rate,25,250)",
     }
     assert [r.workout_key for r in valid_rows(flagged, workouts.CONTRACT).collect()] == [pseudonym_of("13")]
@@ -238,3 +240,125 @@ def test_an_imported_export_is_its_member_named_in_the_file_or_the_holder_of_its
                                            10: "owner_named"}  # fmt: skip
     assert {r._line_number for r in flagged.filter("_is_withheld").collect()} == {4, 9}
     assert flagged.count() == raw.count()
+
+
+IMPERIAL = ("distance_mi", "avg_pace_min_mi", "max_pace_min_mi", "avg_speed_mi_h")
+
+
+def _metric(workout_id, **fields):
+    """A workout as a metric export writes it (MapMyFitness iPhone, 2021): km columns, no mile ones."""
+    metric = {"distance_km": "7.848947716", "avg_pace_min_km": "6.091612483", "max_pace_min_km": "4.8",
+              "avg_speed_km_h": "9.849603709", "max_speed_km_h": "12.5"}  # fmt: skip
+    return _workout(workout_id, **{**dict.fromkeys(IMPERIAL), **metric, **fields})
+
+
+def _measures(spark, records):
+    kept = valid_rows(_transform(spark, bronze_rows(spark, RAW, records)), workouts.CONTRACT).collect()
+    names = ("distance_km", "avg_pace_min_per_km", "max_pace_min_per_km", "avg_speed_kmh", "max_speed_kmh")
+    return {r.workout_key: tuple(r[n] for n in names) for r in kept}
+
+
+@pytest.mark.reliability(
+    input="MapMyRun exports in km (`Distance (km)`, `Avg Pace (min/km)`) and the 2017 header (`Max Pace`, "
+    "`Max Speed` without units, 0 for no data)",
+    expected="every variant in one Silver schema, in km, min/km and km/h",
+    observed="metric columns read as they are, miles converted, the unit-less ones read in the unit of the row's "
+    "distance, 0 as NULL; no row lost to max_pace_not_slower_than_avg",
+)
+def test_metric_imperial_and_unitless_exports_reach_the_same_units(spark):
+    measured = _measures(
+        spark,
+        [
+            _metric("1"),
+            # the 2017 header: miles, and Max Pace / Max Speed in min/mi and mi/h without saying so
+            _workout("2", max_pace_min_mi=None, max_pace="5.83603", max_speed="10.281", distance_mi="4.54186",
+                     avg_pace_min_mi="7.99952", avg_speed_mi_h="7.50045", workout_time_seconds="2180"),
+            _workout("3", max_pace_min_mi=None, max_pace="0", max_speed="0"),  # 0: no data
+        ],
+    )  # fmt: skip
+    assert measured == {
+        pseudonym_of("1"): (7.849, 6.092, 4.8, 9.85, 12.5),
+        pseudonym_of("2"): (round(4.54186 * 1.609344, 3), round(7.99952 / 1.609344, 3),
+                            round(5.83603 / 1.609344, 3), round(7.50045 * 1.609344, 2), round(10.281 * 1.609344, 2)),
+        pseudonym_of("3"): (12.505, 5.505, None, 10.9, None),
+    }  # fmt: skip
+
+
+@pytest.mark.reliability(
+    input="real MapMyRun rows: Avg Heart Rate 0 or empty without a monitor, an indoor workout of 0 km with pace "
+    "and speed 0, a run whose GPS jumped (Max Pace 0.48 min/km, Max Speed 125 km/h), a fast bike ride",
+    expected="kept: heart rate NULL, pace and speed NULL, the spike as measured, the ride not judged as a run",
+    observed="each workout reaches silver.workouts; none is quarantined",
+)
+def test_what_mapmyrun_writes_for_no_data_keeps_the_workout(spark):
+    raw = bronze_rows(
+        spark,
+        RAW,
+        [
+            _metric("1", avg_heart_rate="0"),
+            _metric("2", avg_heart_rate=None),
+            _metric("3", activity_type="Weight Workout", distance_km="0", avg_pace_min_km="0", max_pace_min_km="0",
+                    avg_speed_km_h="0", max_speed_km_h="0"),
+            _metric("4", max_pace_min_km="0.481645938", max_speed_km_h="124.5728817"),
+            # 60 km at 36 km/h: faster than any run, an ordinary ride
+            _metric("5", activity_type="Bike Ride", distance_km="60", avg_pace_min_km="1.667", avg_speed_km_h="36",
+                    max_pace_min_km="1.2", max_speed_km_h="50", workout_time_seconds="6000"),
+            _workout("6", workout_time_seconds="0", avg_pace_min_mi="0", avg_speed_mi_h="0"),  # logged by hand
+        ],
+    )  # fmt: skip
+    flagged = _transform(spark, raw)
+    assert quarantine_reasons(flagged) == {}
+    kept = {r.workout_key: r for r in valid_rows(flagged, workouts.CONTRACT).collect()}
+    by_number = {n: kept[pseudonym_of(n)] for n in ("1", "2", "3", "4", "5", "6")}
+    assert [by_number[n].avg_heart_rate for n in ("1", "2")] == [None, None]
+    indoor = by_number["3"]
+    assert (indoor.distance_km, indoor.avg_pace_min_per_km, indoor.avg_speed_kmh, indoor.max_speed_kmh) == (
+        0.0, None, None, None)  # fmt: skip
+    assert (by_number["4"].max_pace_min_per_km, by_number["4"].max_speed_kmh) == (0.482, 124.57)
+    assert [(by_number[n].activity_type, by_number[n].on_foot) for n in ("3", "5", "1")] == [
+        ("weight workout", False), ("bike ride", False), ("run", True)]  # fmt: skip
+    hand = by_number["6"]
+    assert (hand.duration_seconds, hand.distance_km, hand.avg_pace_min_per_km) == (None, 12.505, None)
+
+
+@pytest.mark.parametrize(
+    ("activity", "on_foot"),
+    [("Run", True), ("Walk", True), ("Dog Walk", True), ("Hike", True), ("Indoor Run / Jog", True),
+     ("Treadmill", True), ("Bike Ride", False), ("Machine Workout", False), ("Generic", False),
+     ("Winter Sport / Activity", False), ("Rowing", False)],
+)  # fmt: skip
+def test_activity_types_are_known_on_foot_or_not(activity, on_foot):
+    import re
+
+    assert bool(re.search(workouts.ON_FOOT, activity.lower())) is on_foot
+
+
+def test_on_foot_is_judged_by_the_engine_as_by_the_pattern(spark):
+    raw = bronze_rows(spark, RAW, [_workout("1", activity_type="Dog Walk"), _workout("2", activity_type="Bike Ride")])
+    kept = valid_rows(_transform(spark, raw), workouts.CONTRACT).collect()
+    assert {r.activity_type: r.on_foot for r in kept} == {"dog walk": True, "bike ride": False}
+
+
+def test_a_note_written_as_a_bytes_literal_is_decoded(spark):
+    written = {  # as MapMyRun writes it -> the note
+        "b''": None,
+        "b'Sunny day'": "Sunny day",
+        "b'caf\\xc3\\xa9 stop, it\\'s 5\\xe2\\x80\\x99'": "caf\u00e9 stop, it's 5\u2019",  # UTF-8 bytes, escaped quote
+        'b"they\'re out"': "they're out",
+        "Imported Workout": "Imported Workout",  # the 2017 export wrote plain text
+        "b'cut off": "b'cut off",  # no literal: kept as written, not lost
+    }
+    raw = bronze_rows(spark, RAW, [_workout(str(i), Notes=w) for i, w in enumerate(written, 1)])
+    kept = {r.workout_key: r.note for r in valid_rows(_transform(spark, raw), workouts.CONTRACT).collect()}
+    assert kept == {pseudonym_of(str(i)): note for i, note in enumerate(written.values(), 1)}
+
+
+@pytest.mark.reliability(
+    input="a file whose header has no Link (the workout's identity) under any spelling",
+    expected="its rows quarantined as missing_column(Link), never read as workouts without an id",
+    observed="silver.workouts_quarantine holds them with that reason",
+)
+def test_a_file_without_a_required_column_is_quarantined_as_missing_it(spark):
+    raw = bronze_rows(spark, RAW, [_workout("1", Link=None, _missing_fields=["Link"]), _workout("2")])
+    flagged = _transform(spark, raw)
+    assert quarantine_reasons(flagged) == {1: "missing_column(Link)"}
