@@ -452,6 +452,24 @@ def docs(
         typer.echo(f"{'wrote' if path in written else 'unchanged'} {path}")
 
 
+serve_app = typer.Typer(
+    help="Serve Gold to people and programs, read only, with no Spark engine.", no_args_is_help=True
+)
+app.add_typer(serve_app, name="serve")
+
+
+@serve_app.command("api")
+def serve_api(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 exposes it to the network")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on")] = 8000,
+) -> None:
+    """The read-only Gold API (leaderboards, metrics, members at risk), bearer tokens from FITLAKE_API_TOKENS."""
+    from fitlake.serving.server import serve_api as serve
+
+    serve(ctx.obj, host, port, echo=typer.echo)
+
+
 def main() -> None:
     try:
         app()
