@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, create_model
 from pyspark.sql.types import BooleanType, DataType, DateType, DecimalType, DoubleType, IntegerType, LongType
 
+from fitlake.contracts import Column
 from fitlake.serving import filters
 from fitlake.serving.api_tokens import is_accepted
 from fitlake.serving.delta_versions import TableNotBuilt
@@ -46,6 +47,13 @@ ENDPOINTS = (
 )  # fmt: skip
 
 
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No bearer token, or not a valid one"},
+    422: {"description": "A filter is unknown or not valid: the body names it and why"},
+    503: {"description": "A Gold table it reads has not been built"},
+}
+
+
 def _python_type(data_type: DataType) -> type:
     # A decimal is sent as a JSON number (money at 2 decimals reads back exactly).
     for spark, python in ((BooleanType, bool), (IntegerType, int), (LongType, int), (DoubleType, float),
@@ -55,12 +63,14 @@ def _python_type(data_type: DataType) -> type:
     return str
 
 
+def _field_type(column: Column) -> Any:
+    python = _python_type(column.data_type)
+    return python | None if column.nullable else python
+
+
 def result_model(query: NamedQuery) -> type[BaseModel]:
     """The response schema of a query, from the contract columns it returns (their comments document them)."""
-    fields: dict[str, Any] = {
-        c.name: (_python_type(c.data_type) | None if c.nullable else _python_type(c.data_type), Field(description=c.comment))
-        for c in query.columns
-    }
+    fields: dict[str, Any] = {c.name: (_field_type(c), Field(description=c.comment)) for c in query.columns}
     title = "".join(part.title() for part in query.name.split("_"))
     row = create_model(f"{title}Row", **fields)
     return create_model(
@@ -116,7 +126,5 @@ def _add_route(app: FastAPI, endpoint: Endpoint, read_path: ReadPath, authorised
         description=f"{query.description} Reads {', '.join(query.tables)}.",
         response_model=result_model(query),
         dependencies=[Depends(authorised)],
-        responses={401: {"description": "No bearer token, or not a valid one"},
-                   503: {"description": "A Gold table it reads has not been built"}},  # fmt: skip
+        responses=ERROR_RESPONSES,
     )(answer)
-

@@ -36,11 +36,15 @@ def api_tokens(
     if not listed.strip() and settings.engine == "databricks":
         listed = secret_scope() or ""
     tokens = tuple(t.strip() for t in listed.split(",") if t.strip())
-    where = f"{TOKENS_VARIABLE}" + (f" or the secret {SECRET_SCOPE}/{TOKENS_SECRET_KEY}" if settings.engine == "databricks" else "")
+    where = TOKENS_VARIABLE
+    if settings.engine == "databricks":
+        where += f" or the secret {SECRET_SCOPE}/{TOKENS_SECRET_KEY}"
     if not tokens:
         raise SettingsError(f"no API token configured: set {where} to one or more comma-separated tokens")
     if short := sum(len(t) < MIN_TOKEN_LENGTH for t in tokens):
-        raise SettingsError(f"{short} token(s) in {where} shorter than {MIN_TOKEN_LENGTH} characters: use long random ones")
+        raise SettingsError(
+            f"{short} token(s) in {where} shorter than {MIN_TOKEN_LENGTH} characters: use long random ones"
+        )
     return tokens
 
 

@@ -25,7 +25,7 @@ class NamedQuery:
     name: str
     description: str
     sql: str
-    # Parameter -> its value when the caller gives none (None: the filter is off, or the SQL picks, e.g. the latest week).
+    # Parameter -> its value when the caller gives none (None: the filter is off, or the SQL picks: the latest week).
     defaults: Mapping[str, Any]
     columns: tuple[Column, ...]
     tables: tuple[str, ...] = field(init=False)
@@ -37,7 +37,9 @@ class NamedQuery:
             raise ValueError(f"query {self.name} returns personal data: {leaked}")
         markers = {p.name for p in self._tree.find_all(exp.Placeholder)}
         if markers != set(self.defaults):
-            raise ValueError(f"query {self.name}: markers {sorted(markers)} are not its parameters {sorted(self.defaults)}")
+            raise ValueError(
+                f"query {self.name}: markers {sorted(markers)} are not its parameters {sorted(self.defaults)}"
+            )
         read = sorted({f"{t.db}.{t.name}" for t in self._gold_tables(self._tree)})
         object.__setattr__(self, "tables", tuple(read))
 
@@ -58,7 +60,9 @@ class NamedQuery:
         """Every parameter's value: the given ones over the defaults. An unknown parameter is a caller's mistake."""
         unknown = set(given) - set(self.defaults)
         if unknown:
-            raise ValueError(f"query {self.name} takes no parameters {sorted(unknown)}; it takes {sorted(self.defaults)}")
+            raise ValueError(
+                f"query {self.name} takes no parameters {sorted(unknown)}; it takes {sorted(self.defaults)}"
+            )
         return {**self.defaults, **given}
 
     def render(self, dialect: str, table_name: Callable[[str], str]) -> str:

@@ -1,7 +1,8 @@
 """The named queries Gold is served by: each reads only columns its tables' contracts declare.
 
 A parameter that defaults to None is a filter that is off, except `week` and `month`, where None means the latest
-one the table holds. In a leaderboard `limit` keeps the ranks down to it (ties included, as Gold's RANK gives them), per location.
+one the table holds. In a leaderboard `limit` keeps the ranks down to it (ties included, as Gold's RANK gives them),
+per location.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from gold import (
 
 INSTRUCTOR_LEADERBOARD = NamedQuery(
     name="instructor_leaderboard",
-    description="Instructors ranked by attendance at their classes, per location, in one ISO week (default: the latest).",
+    description="Instructors ranked by attendance at their classes, per location, in one ISO week (default: latest).",
     sql="""
         SELECT week_start, location_id, instructor_id, attendance, classes, `rank`
         FROM gold.instructor_leaderboard
@@ -104,6 +105,11 @@ REVENUE = NamedQuery(
     ),
 )
 
+FILL_RATE_COLUMNS = (
+    "month", "location_id", "class_type", "sessions", "places", "confirmed_bookings", "attended", "fill_rate",
+    "no_show_rate", "late_cancel_rate",
+)  # fmt: skip
+
 CLASS_FILL_RATES = NamedQuery(
     name="class_fill_rates",
     description="Fill, no-show and late-cancel rates per location and class type in one month (default: the latest).",
@@ -117,11 +123,13 @@ CLASS_FILL_RATES = NamedQuery(
         ORDER BY location_id, fill_rate DESC, class_type
     """,
     defaults={"month": None, "location": None, "class_type": None},
-    columns=class_popularity.CONTRACT.pick(
-        "month", "location_id", "class_type", "sessions", "places", "confirmed_bookings", "attended", "fill_rate",
-        "no_show_rate", "late_cancel_rate",
-    ),  # fmt: skip
+    columns=class_popularity.CONTRACT.pick(*FILL_RATE_COLUMNS),
 )
+
+AT_RISK_COLUMNS = (
+    "segment", "member_key", "location_id", "plan", "tenure_days", "visits_30d", "days_since_last_visit",
+    "no_shows_90d", "can_email",
+)  # fmt: skip
 
 MEMBERS_AT_RISK = NamedQuery(
     name="members_at_risk",
@@ -138,14 +146,10 @@ MEMBERS_AT_RISK = NamedQuery(
         LIMIT :limit
     """,
     defaults={"segment": "lapsing", "location": None, "limit": 100},
-    columns=campaign_segments.CONTRACT.pick(
-        "segment", "member_key", "location_id", "plan", "tenure_days", "visits_30d", "days_since_last_visit",
-        "no_shows_90d", "can_email",
-    ),  # fmt: skip
+    columns=campaign_segments.CONTRACT.pick(*AT_RISK_COLUMNS),
 )
 
 QUERIES: dict[str, NamedQuery] = {
     q.name: q
     for q in (INSTRUCTOR_LEADERBOARD, CLASS_LEADERBOARD, ACTIVE_MEMBERS, REVENUE, CLASS_FILL_RATES, MEMBERS_AT_RISK)
 }
-
