@@ -1,0 +1,46 @@
+"""API tokens from the environment or the Databricks secret scope; none configured is a refusal, not an open API."""
+
+from __future__ import annotations
+
+import pytest
+
+from fitlake.errors import SettingsError
+from fitlake.serving.api_tokens import api_tokens, is_accepted
+from fitlake.settings import Settings
+
+LOCAL, DATABRICKS = Settings(home=None), Settings(home=None, engine="databricks")
+TOKEN, OTHER = "a" * 20, "b" * 24
+
+
+def _no_scope() -> str | None:
+    raise AssertionError("the secret scope is asked only on Databricks, when the environment names no token")
+
+
+def test_tokens_come_from_the_environment_comma_separated():
+    assert api_tokens(LOCAL, {"FITLAKE_API_TOKENS": f" {TOKEN}, {OTHER},"}, _no_scope) == (TOKEN, OTHER)
+
+
+def test_on_databricks_tokens_come_from_the_secret_scope():
+    assert api_tokens(DATABRICKS, {}, lambda: f"{TOKEN},{OTHER}") == (TOKEN, OTHER)
+
+
+@pytest.mark.reliability(
+    input="`fitlake serve api` with no FITLAKE_API_TOKENS (and, on Databricks, no fitlake/api-tokens secret)",
+    expected="the API does not start: one line saying what to set, exit 2",
+    observed="SettingsError 'no API token configured: set FITLAKE_API_TOKENS ...' (exit 2 from the CLI)",
+)
+@pytest.mark.parametrize(("settings", "scope"), [(LOCAL, _no_scope), (DATABRICKS, lambda: None)])
+def test_no_token_is_a_refusal(settings, scope):
+    with pytest.raises(SettingsError, match="no API token configured: set FITLAKE_API_TOKENS"):
+        api_tokens(settings, {"FITLAKE_API_TOKENS": " , "}, scope)
+
+
+def test_a_short_token_is_refused():
+    with pytest.raises(SettingsError, match=r"1 token.* shorter than 16 characters"):
+        api_tokens(LOCAL, {"FITLAKE_API_TOKENS": f"{TOKEN},guessable"}, _no_scope)
+
+
+def test_only_a_configured_token_is_accepted():
+    assert is_accepted(OTHER, (TOKEN, OTHER))
+    assert not is_accepted(TOKEN[:-1], (TOKEN, OTHER))
+    assert not is_accepted("", (TOKEN,))

@@ -1,0 +1,69 @@
+"""Results are cached by (query, parameters, Delta versions): a rebuilt table is recomputed at once, an unchanged
+one never is. Counted, on the local backend over a hand-built gold.instructor_leaderboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from fitlake.serving.local_gold import LocalGold
+from fitlake.serving.read_path import ReadPath
+from tests.fitlake.serving.gold_rows import leaderboard_rows, write_leaderboard
+
+
+@pytest.mark.reliability(
+    input="Gold rebuilt (a new Delta version of gold.instructor_leaderboard) while the API serves it from its cache",
+    expected="the next request answers from the new version; while the table is unchanged nothing is recomputed",
+    observed="1 computation for 3 requests on version 0; the 4th request, after the rebuild, computes version 1's rows",
+)
+def test_the_cache_is_never_stale_and_never_recomputed_while_gold_is_unchanged(tmp_path):
+    write_leaderboard(tmp_path, leaderboard_rows(("BKN", "I1", 5, 1), ("BKN", "I2", 4, 2)))
+    read = ReadPath(LocalGold(tmp_path))
+    answers = [read.run("instructor_leaderboard", {"location": "BKN"}) for _ in range(3)]
+    assert read.computed == 1
+    assert [r["instructor_id"] for r in answers[-1].rows] == ["I1", "I2"]
+
+    write_leaderboard(tmp_path, leaderboard_rows(("BKN", "I2", 8, 1), ("BKN", "I1", 5, 2)))
+    rebuilt = read.run("instructor_leaderboard", {"location": "BKN"})
+    assert read.computed == 2
+    assert rebuilt.versions == {"gold.instructor_leaderboard": 1}
+    assert [r["instructor_id"] for r in rebuilt.rows] == ["I2", "I1"]
+    read.run("instructor_leaderboard", {"location": "BKN"})
+    assert read.computed == 2
+
+
+def test_other_parameters_are_another_result_on_the_same_version(tmp_path):
+    write_leaderboard(tmp_path, leaderboard_rows(("BKN", "I1", 5, 1), ("CHI", "I2", 4, 1)))
+    read = ReadPath(LocalGold(tmp_path))
+    assert [r["location_id"] for r in read.run("instructor_leaderboard", {"location": "CHI"}).rows] == ["CHI"]
+    assert [r["location_id"] for r in read.run("instructor_leaderboard").rows] == ["BKN", "CHI"]
+    assert read.computed == 2
+
+
+def test_the_json_sent_holds_the_parameters_versions_and_rows(tmp_path):
+    write_leaderboard(tmp_path, leaderboard_rows(("BKN", "I1", 5, 1)))
+    body = json.loads(ReadPath(LocalGold(tmp_path)).run("instructor_leaderboard").json)
+    assert body == {
+        "query": "instructor_leaderboard",
+        "parameters": {"week": None, "location": None, "limit": 10},
+        "versions": {"gold.instructor_leaderboard": 0},
+        "rows": [{"week_start": "2025-03-03", "location_id": "BKN", "instructor_id": "I1", "attendance": 5,
+                  "classes": 1, "rank": 1}],
+    }  # fmt: skip
+
+
+def test_an_unknown_parameter_is_refused_before_any_table_is_read(tmp_path):
+    read = ReadPath(LocalGold(tmp_path))  # no table at all: the parameters are checked first
+    with pytest.raises(ValueError, match="takes no parameters"):
+        read.run("instructor_leaderboard", {"instructor": "I1"})
+    assert read.computed == 0
+
+
+def test_the_latest_week_is_the_default_and_limit_keeps_ties(tmp_path):
+    earlier = leaderboard_rows(("BKN", "I9", 50, 1), week=dt.date(2025, 2, 24))
+    latest = leaderboard_rows(("BKN", "I1", 5, 1), ("BKN", "I2", 4, 2), ("BKN", "I3", 4, 2), ("BKN", "I4", 1, 4))
+    write_leaderboard(tmp_path, earlier + latest)
+    rows = ReadPath(LocalGold(tmp_path)).run("instructor_leaderboard", {"limit": 2}).rows
+    assert [(r["instructor_id"], r["rank"]) for r in rows] == [("I1", 1), ("I2", 2), ("I3", 2)]

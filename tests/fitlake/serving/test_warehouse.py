@@ -1,0 +1,79 @@
+"""On Databricks the same named queries go to a SQL warehouse, with native parameter markers and the catalog's
+three-part names; tested against a fake connection at databricks-sql-connector's boundary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from fitlake.errors import SettingsError
+from fitlake.serving import warehouse
+from fitlake.serving.read_path import ReadPath
+from fitlake.serving.warehouse import SqlWarehouse
+from fitlake.settings import Settings
+
+ROW = {"week_start": dt.date(2025, 3, 3), "location_id": "BKN", "instructor_id": "I1", "attendance": 5, "classes": 1,
+       "rank": 1}  # fmt: skip
+
+
+class FakeCursor:
+    def __init__(self, connection: FakeConnection) -> None:
+        self.connection = connection
+        self._result: pa.Table | None = None
+
+    def __enter__(self) -> FakeCursor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def execute(self, operation: str, parameters=None) -> FakeCursor:
+        self.connection.executed.append((operation, parameters))
+        if operation.startswith("DESCRIBE HISTORY"):
+            self._result = pa.table({"version": [self.connection.version], "operation": ["WRITE"]})
+        else:
+            self._result = pa.Table.from_pylist([ROW])
+        return self
+
+    def fetchall_arrow(self) -> pa.Table:
+        return self._result
+
+
+class FakeConnection:
+    def __init__(self) -> None:
+        self.executed: list[tuple[str, dict | None]] = []
+        self.version = 7
+
+    def cursor(self) -> FakeCursor:
+        return FakeCursor(self)
+
+
+def test_a_query_runs_with_bound_parameters_and_the_catalogs_names():
+    connection = FakeConnection()
+    read = ReadPath(SqlWarehouse(Settings(home=None, catalog="prod", schema_prefix="dev_"), lambda: connection))
+    result = read.run("instructor_leaderboard", {"location": "BKN"})
+    (history, _), (sql, parameters) = connection.executed
+    assert history == "DESCRIBE HISTORY prod.dev_gold.instructor_leaderboard LIMIT 1"
+    assert "FROM prod.dev_gold.instructor_leaderboard" in sql and "location_id = :location" in sql
+    assert "BKN" not in sql  # the value travels as a parameter, never in the text
+    assert parameters == {"week": None, "location": "BKN", "limit": 10}
+    assert result.versions == {"gold.instructor_leaderboard": 7} and result.rows == [ROW]
+
+
+def test_the_warehouse_result_is_cached_until_the_table_has_a_new_version():
+    connection = FakeConnection()
+    read = ReadPath(SqlWarehouse(Settings(home=None), lambda: connection))
+    read.run("instructor_leaderboard")
+    read.run("instructor_leaderboard")
+    assert read.computed == 1
+    connection.version = 8
+    read.run("instructor_leaderboard")
+    assert read.computed == 2
+
+
+def test_without_the_warehouse_path_it_says_what_to_set(monkeypatch):
+    monkeypatch.delenv(warehouse.HTTP_PATH_VARIABLE, raising=False)
+    with pytest.raises(SettingsError, match="set FITLAKE_WAREHOUSE_HTTP_PATH"):
+        warehouse.connect_from_environment()
