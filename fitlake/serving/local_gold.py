@@ -34,7 +34,7 @@ class LocalGold:
 
     def __init__(self, tables_root: Path) -> None:
         self.tables = DeltaVersions(tables_root)
-        self._snapshots: dict[str, tuple[TableVersion, pa.Table]] = {}
+        self._held: dict[str, TableVersion] = {}  # the version of each table DuckDB holds (registered Arrow)
         self._sql: dict[str, str] = {}
         # One DuckDB connection, used by one query at a time: a cache miss is rare, and a connection is not
         # safe to share between threads.
@@ -48,14 +48,13 @@ class LocalGold:
         """The query's rows on exactly `versions` of its tables (a newer commit meanwhile is the next key's)."""
         with self._lock:
             for table, version in versions.items():
-                self._duckdb.register(arrow_name(table), self._snapshot(table, version))
+                self._hold(table, version)
             sql = self._sql.get(query.name) or self._sql.setdefault(query.name, query.render(self.dialect, arrow_name))
             return self._duckdb.sql(sql, params=dict(parameters)).to_arrow_table()
 
-    def _snapshot(self, table: str, version: TableVersion) -> pa.Table:
-        held = self._snapshots.get(table)
-        if held is None or held[0] != version:
-            dt = DeltaTable(str(self.tables.path(table)), version=version.version)
-            held = (version, read_table(dt))
-            self._snapshots[table] = held
-        return held[1]
+    def _hold(self, table: str, version: TableVersion) -> None:
+        """Read `version` of the table into Arrow and hand it to DuckDB, unless that is the version it holds."""
+        if self._held.get(table) != version:
+            snapshot = read_table(DeltaTable(str(self.tables.path(table)), version=version.version))
+            self._duckdb.register(arrow_name(table), snapshot)  # replaces (and frees) the older version's
+            self._held[table] = version

@@ -54,6 +54,22 @@ class QueryResult:
         return json.dumps(body, default=_json_value, separators=(",", ":")).encode()
 
 
+def _version_number(version: Any) -> int:
+    """A version as people read it: locally a TableVersion (number and commit identity), on Databricks a number."""
+    return getattr(version, "version", version)
+
+
+@dataclass(frozen=True)
+class Request:
+    query: NamedQuery
+    parameters: dict[str, Any]
+    versions: dict[str, Any]
+
+    @property
+    def key(self) -> tuple:
+        return self.query.name, tuple(sorted(self.parameters.items())), tuple(sorted(self.versions.items()))
+
+
 class ReadPath:
     def __init__(self, backend: Backend, queries: Mapping[str, NamedQuery] = QUERIES, size: int = CACHED_RESULTS):
         self.backend = backend
@@ -63,25 +79,34 @@ class ReadPath:
         self.computed = 0  # results computed rather than served from the cache
 
     def run(self, name: str, parameters: Mapping[str, Any] | None = None) -> QueryResult:
+        """The query's result on the tables as they are now: from the cache, or computed and cached."""
+        request = self.request(name, parameters)
+        return self.cached(request) or self.compute(request)
+
+    def request(self, name: str, parameters: Mapping[str, Any] | None = None) -> Request:
+        """The query, its parameters bound and the current versions of its tables: the cache key."""
         query = self.queries[name]
         bound = query.bind(parameters or {})
-        versions = dict(self.backend.versions(query.tables))
-        key = (name, tuple(sorted(bound.items())), tuple(sorted(versions.items())))
+        return Request(query, bound, dict(self.backend.versions(query.tables)))
+
+    def cached(self, request: Request) -> QueryResult | None:
         with self._lock:
-            cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        table = self.backend.run(query, bound, versions)
-        served = {t: getattr(v, "version", v) for t, v in versions.items()}
-        result = QueryResult(name, bound, served, table.select(query.column_names).to_pylist())
+            return self._cache.get(request.key)
+
+    def compute(self, request: Request) -> QueryResult:
+        """Run the query (a table read and a query locally, a round trip on Databricks) and cache its result."""
+        query = request.query
+        table = self.backend.run(query, request.parameters, request.versions)
+        served = {t: _version_number(v) for t, v in request.versions.items()}
+        result = QueryResult(query.name, request.parameters, served, table.select(query.column_names).to_pylist())
         with self._lock:
-            self._cache[key] = result
+            self._cache[request.key] = result
             self.computed += 1
         return result
 
     def versions(self, tables: tuple[str, ...]) -> dict[str, int]:
         """The Delta version of each table as served now."""
-        return {t: getattr(v, "version", v) for t, v in self.backend.versions(tables).items()}
+        return {t: _version_number(v) for t, v in self.backend.versions(tables).items()}
 
     @property
     def tables(self) -> tuple[str, ...]:
