@@ -13,6 +13,7 @@ endpoint for 30 s with wrk, and the first request after a Gold rebuild. Loopback
 
     apt-get install -y wrk     # Debian's
     .venv/bin/python bench/serving.py --runs 3     # generates and runs small in a temporary folder first
+    .venv/bin/python bench/serving.py --runs 3 --connections 8 --home /tmp/small   # or one it may change
 """
 
 from __future__ import annotations
@@ -186,14 +187,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30, help="length of each wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--repeats", type=int, default=200, help="timings of each engine's query")
+    parser.add_argument(
+        "--home", type=Path, help="a built small lakehouse it may change (the rebuilds rewrite two Gold tables)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fitlake-bench-serving-") as tmp:
-        home = Path(tmp)
-        print("building small (generate + run) ...", file=sys.stderr)
-        fitlake(home, "generate", "--scale", "small", "--seed", "7", timeout=600)
-        fitlake(home, "run", timeout=900)
+        home = args.home or Path(tmp)
+        if args.home is None:
+            print("building small (generate + run) ...", file=sys.stderr)
+            fitlake(home, "generate", "--scale", "small", "--seed", "7", timeout=600)
+            fitlake(home, "run", timeout=900)
         engines = compare_engines(home, args.repeats)
-        script = home / "bench.lua"
+        script = Path(tmp) / "bench.lua"
         script.write_text(WRK_SCRIPT)
         server, base = start_api(home)
         try:
