@@ -48,9 +48,9 @@ class SqlWarehouse:
 
     dialect = "databricks"
 
-    def __init__(self, settings: Settings, connect: Callable[[], Connection] = connect_from_environment) -> None:
+    def __init__(self, settings: Settings, connect: Callable[[], Connection] | None = None) -> None:
         self.settings = settings
-        self._connection = connect()
+        self._connection = (connect or connect_from_environment)()
 
     def full_name(self, table: str) -> str:
         layer, name = table.split(".")

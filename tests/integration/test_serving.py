@@ -213,6 +213,7 @@ def test_fitlake_serve_api_starts_answers_and_stops(home):
                 assert time.monotonic() < deadline, "the API did not answer /health within 60 s"
                 time.sleep(0.2)
         assert status == 200 and health["versions"]["gold.instructor_leaderboard"] >= 0
+        assert "pysail" not in Path(f"/proc/{server.pid}/maps").read_text()  # no engine library loaded, none started
         status, body = _get(f"{base}/leaderboard/instructors", AUTHORISED)
         assert status == 200 and body["rows"]
     finally:
