@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, create_model
 from pyspark.sql.types import BooleanType, DataType, DateType, DecimalType, DoubleType, IntegerType, LongType
 
 from fitlake.contracts import Column
+from fitlake.errors import TableDamaged
 from fitlake.serving import filters
 from fitlake.serving.api_tokens import is_accepted
 from fitlake.serving.delta_versions import TableNotBuilt
@@ -51,7 +52,7 @@ ENDPOINTS = (
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No bearer token, or not a valid one"},
     422: {"description": "A filter is unknown or not valid: the body names it and why"},
-    503: {"description": "A Gold table it reads has not been built"},
+    503: {"description": "A Gold table it reads has not been built, or its Delta log is damaged: the body says which"},
 }
 
 
@@ -98,7 +99,8 @@ def create_app(read_path: ReadPath, tokens: tuple[str, ...]) -> FastAPI:
             raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
 
     @app.exception_handler(TableNotBuilt)
-    async def not_built(request: Request, error: TableNotBuilt) -> JSONResponse:
+    @app.exception_handler(TableDamaged)
+    async def unavailable(request: Request, error: TableNotBuilt | TableDamaged) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=503)
 
     @app.get("/health", tags=["health"], summary="The Gold tables served and their Delta versions (no token)")

@@ -17,7 +17,8 @@ import duckdb
 import pyarrow as pa
 from deltalake import DeltaTable
 
-from fitlake.delta_tables import read_table
+from fitlake.delta_tables import damaged_log_message, read_table
+from fitlake.errors import TableDamaged
 from fitlake.serving.delta_versions import DeltaVersions, TableVersion
 from fitlake.serving.named_query import NamedQuery
 
@@ -55,6 +56,11 @@ class LocalGold:
     def _hold(self, table: str, version: TableVersion) -> None:
         """Read `version` of the table into Arrow and hand it to DuckDB, unless that is the version it holds."""
         if self._held.get(table) != version:
-            snapshot = read_table(DeltaTable(str(self.tables.path(table)), version=version.version))
+            path = self.tables.path(table)
+            try:
+                opened = DeltaTable(str(path), version=version.version)
+            except Exception as e:  # delta-rs raises a bare DeltaError, its message a Rust backtrace
+                raise TableDamaged(damaged_log_message(table, path, e)) from None
+            snapshot = read_table(opened)
             self._duckdb.register(arrow_name(table), snapshot)  # replaces (and frees) the older version's
             self._held[table] = version

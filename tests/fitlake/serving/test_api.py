@@ -75,6 +75,27 @@ def test_a_table_not_built_is_a_503_saying_so(client):
     assert "gold.revenue_monthly has not been built" in response.json()["detail"]
 
 
+@pytest.mark.reliability(
+    input="the newest commit of gold.instructor_leaderboard's Delta log torn in half while the API serves it",
+    expected="503 naming the table, the file and what to do; the server keeps serving",
+    observed="503 'gold.instructor_leaderboard cannot be read: its Delta log file <path> is damaged (...); restore it "
+    "...'; then 200 again once the file is deleted (the table back at its previous version)",
+)
+def test_a_damaged_log_is_a_503_naming_the_file(tmp_path):
+    path = write_leaderboard(tmp_path, leaderboard_rows(("BKN", "I1", 5, 1)))
+    write_leaderboard(tmp_path, leaderboard_rows(("BKN", "I1", 6, 1)))
+    newest = path / "_delta_log" / f"{1:020d}.json"
+    newest.write_bytes(newest.read_bytes()[:40])
+    client = TestClient(create_app(ReadPath(LocalGold(tmp_path)), (TOKEN,)))
+    response = client.get("/leaderboard/instructors", headers=AUTHORISED)
+    assert response.status_code == 503
+    detail = response.json()["detail"]
+    assert detail.startswith(f"gold.instructor_leaderboard cannot be read: its Delta log file {newest} is damaged")
+    newest.unlink()
+    served = client.get("/leaderboard/instructors", headers=AUTHORISED)
+    assert served.status_code == 200 and served.json()["rows"][0]["attendance"] == 5
+
+
 def test_health_names_the_versions_served_or_what_is_missing(tmp_path):
     write_leaderboard(tmp_path, leaderboard_rows(("BKN", "I1", 5, 1)))
     response = TestClient(create_app(ReadPath(LocalGold(tmp_path)), (TOKEN,))).get("/health")
