@@ -76,6 +76,7 @@ class ReadPath:
         self.queries = queries
         self._cache: cachetools.LRUCache = cachetools.LRUCache(maxsize=size)
         self._lock = threading.Lock()
+        self._computing: dict[tuple, threading.Lock] = {}  # a lock per key being computed
         self.computed = 0  # results computed rather than served from the cache
 
     def run(self, name: str, parameters: Mapping[str, Any] | None = None) -> QueryResult:
@@ -94,7 +95,19 @@ class ReadPath:
             return self._cache.get(request.key)
 
     def compute(self, request: Request) -> QueryResult:
-        """Run the query (a table read and a query locally, a round trip on Databricks) and cache its result."""
+        """Run the query (a table read and a query locally, a round trip on Databricks) and cache its result.
+
+        Once per key: the requests that missed the cache together, right after a rebuild, wait for the first one's
+        result instead of each running the query again."""
+        with self._lock:
+            computing = self._computing.setdefault(request.key, threading.Lock())
+        with computing:
+            result = self.cached(request) or self._computed(request)
+        with self._lock:
+            self._computing.pop(request.key, None)
+        return result
+
+    def _computed(self, request: Request) -> QueryResult:
         query = request.query
         table = self.backend.run(query, request.parameters, request.versions)
         served = {t: _version_number(v) for t, v in request.versions.items()}

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -32,6 +35,28 @@ def test_the_cache_is_never_stale_and_never_recomputed_while_gold_is_unchanged(t
     assert [r["instructor_id"] for r in rebuilt.rows] == ["I2", "I1"]
     read.run("instructor_leaderboard", {"location": "BKN"})
     assert read.computed == 2
+
+
+def test_requests_that_miss_together_compute_once(tmp_path):
+    write_leaderboard(tmp_path, leaderboard_rows(("BKN", "I1", 5, 1)))
+    gold = LocalGold(tmp_path)
+    started = threading.Barrier(8)
+    run = gold.run
+
+    def slow_run(*args):  # every request has missed the cache before the first computation ends
+        time.sleep(0.2)
+        return run(*args)
+
+    gold.run = slow_run
+    read = ReadPath(gold)
+
+    def request():
+        started.wait()
+        return read.compute(read.request("instructor_leaderboard"))
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: request(), range(8)))
+    assert read.computed == 1 and all(r is results[0] for r in results)
 
 
 def test_other_parameters_are_another_result_on_the_same_version(tmp_path):
