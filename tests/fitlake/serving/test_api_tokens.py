@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+from types import SimpleNamespace
+
+import databricks.sdk
 import pytest
+from databricks.sdk.errors import NotFound
 
 from fitlake.errors import SettingsError
 from fitlake.serving.api_tokens import api_tokens, is_accepted
@@ -20,8 +25,31 @@ def test_tokens_come_from_the_environment_comma_separated():
     assert api_tokens(LOCAL, {"FITLAKE_API_TOKENS": f" {TOKEN}, {OTHER},"}, _no_scope) == (TOKEN, OTHER)
 
 
-def test_on_databricks_tokens_come_from_the_secret_scope():
-    assert api_tokens(DATABRICKS, {}, lambda: f"{TOKEN},{OTHER}") == (TOKEN, OTHER)
+class FakeSecrets:
+    """databricks-sdk's `w.secrets`: get_secret answers the value base64-encoded, as the Secrets API does."""
+
+    def __init__(self, stored: dict[tuple[str, str], str]) -> None:
+        self.stored = stored
+
+    def get_secret(self, scope: str, key: str) -> SimpleNamespace:
+        if (scope, key) not in self.stored:
+            raise NotFound(f"secret {scope}/{key} not found")
+        return SimpleNamespace(value=base64.b64encode(self.stored[(scope, key)].encode()).decode())
+
+
+def _workspace(stored: dict[tuple[str, str], str]):
+    return lambda: SimpleNamespace(secrets=FakeSecrets(stored))
+
+
+def test_on_databricks_tokens_come_from_the_secret_scope(monkeypatch):
+    monkeypatch.setattr(databricks.sdk, "WorkspaceClient", _workspace({("fitlake", "api-tokens"): f"{TOKEN},{OTHER}"}))
+    assert api_tokens(DATABRICKS, {}) == (TOKEN, OTHER)
+
+
+def test_on_databricks_a_missing_secret_is_the_same_refusal(monkeypatch):
+    monkeypatch.setattr(databricks.sdk, "WorkspaceClient", _workspace({}))
+    with pytest.raises(SettingsError, match="set FITLAKE_API_TOKENS or the secret fitlake/api-tokens"):
+        api_tokens(DATABRICKS, {})
 
 
 @pytest.mark.reliability(
