@@ -9,7 +9,7 @@ from fitlake.serving import server, warehouse
 from fitlake.serving.local_gold import LocalGold
 from fitlake.serving.warehouse import SqlWarehouse
 from fitlake.settings import Settings
-from tests.fitlake.serving.test_warehouse import FakeConnection
+from tests.fitlake.serving.fake_warehouse import FakeConnection
 
 
 def test_a_home_without_tables_says_to_run_first(tmp_path):
