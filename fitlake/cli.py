@@ -470,6 +470,18 @@ def serve_api(
     serve(ctx.obj, host, port, echo=typer.echo)
 
 
+@serve_app.command("dashboard")
+def serve_dashboard(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 exposes it to the network")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on")] = 8501,
+) -> None:
+    """The studio dashboard (Streamlit): leaderboards, classes, members at risk, shop, workouts, data health, SQL."""
+    from fitlake.serving.server import serve_dashboard as serve
+
+    serve(ctx.obj, host, port, echo=typer.echo)
+
+
 def main() -> None:
     try:
         app()

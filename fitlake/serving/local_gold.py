@@ -53,6 +53,10 @@ class LocalGold:
             sql = self._sql.get(query.name) or self._sql.setdefault(query.name, query.render(self.dialect, arrow_name))
             return self._duckdb.sql(sql, params=dict(parameters)).to_arrow_table()
 
+    def interrupt(self) -> None:
+        """Stop the query DuckDB is running (the SQL explorer's time limit); it raises duckdb.InterruptException."""
+        self._duckdb.interrupt()
+
     def _hold(self, table: str, version: TableVersion) -> None:
         """Read `version` of the table into Arrow and hand it to DuckDB, unless that is the version it holds."""
         if self._held.get(table) != version:

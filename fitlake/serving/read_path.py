@@ -31,6 +31,8 @@ class Backend(Protocol):
 
     def run(self, query: NamedQuery, parameters: Mapping[str, Any], versions: Mapping[str, Any]) -> pa.Table: ...
 
+    def interrupt(self) -> None: ...
+
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.date):

@@ -25,6 +25,8 @@ class Cursor(Protocol):
 
     def fetchall_arrow(self) -> pa.Table: ...
 
+    def cancel(self) -> None: ...
+
 
 class Connection(Protocol):
     def cursor(self) -> Any: ...
@@ -51,6 +53,7 @@ class SqlWarehouse:
     def __init__(self, settings: Settings, connect: Callable[[], Connection] | None = None) -> None:
         self.settings = settings
         self._connection = (connect or connect_from_environment)()
+        self._running: Cursor | None = None  # the cursor of the query running now, for interrupt()
 
     def full_name(self, table: str) -> str:
         layer, name = table.split(".")
@@ -67,5 +70,15 @@ class SqlWarehouse:
     def run(self, query: NamedQuery, parameters: Mapping[str, Any], versions: Mapping[str, int]) -> pa.Table:
         """The query's rows now (a warehouse reads the latest version; `versions` only keys the cache)."""
         with self._connection.cursor() as cursor:
-            cursor.execute(query.render(self.dialect, self.full_name), dict(parameters))
-            return cursor.fetchall_arrow()
+            self._running = cursor
+            try:
+                cursor.execute(query.render(self.dialect, self.full_name), dict(parameters))
+                return cursor.fetchall_arrow()
+            finally:
+                self._running = None
+
+    def interrupt(self) -> None:
+        """Cancel the query the warehouse is running (the SQL explorer's time limit)."""
+        running = self._running
+        if running is not None:
+            running.cancel()
