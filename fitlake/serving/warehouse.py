@@ -18,6 +18,7 @@ from fitlake.serving.named_query import NamedQuery
 from fitlake.settings import Settings
 
 HTTP_PATH_VARIABLE = "FITLAKE_WAREHOUSE_HTTP_PATH"
+WAREHOUSE_ID_VARIABLE = "FITLAKE_WAREHOUSE_ID"
 
 
 class Cursor(Protocol):
@@ -32,17 +33,31 @@ class Connection(Protocol):
     def cursor(self) -> Any: ...
 
 
+def warehouse_http_path(environ: Mapping[str, str] = os.environ) -> str:
+    """FITLAKE_WAREHOUSE_HTTP_PATH, or the path of FITLAKE_WAREHOUSE_ID (what a Databricks App's SQL warehouse resource
+    hands its app.yaml)."""
+    if path := environ.get(HTTP_PATH_VARIABLE):
+        return path
+    if warehouse_id := environ.get(WAREHOUSE_ID_VARIABLE):
+        return f"/sql/1.0/warehouses/{warehouse_id}"
+    raise SettingsError(
+        f"set {HTTP_PATH_VARIABLE} to the SQL warehouse's HTTP path (/sql/1.0/warehouses/<id>)"
+        f" or {WAREHOUSE_ID_VARIABLE} to its id"
+    )
+
+
 def connect_from_environment() -> Connection:
-    """A connection to the SQL warehouse whose HTTP path is FITLAKE_WAREHOUSE_HTTP_PATH, authenticated as
-    databricks-sdk finds (DATABRICKS_HOST and DATABRICKS_TOKEN, or a profile)."""
+    """A connection to the SQL warehouse of `warehouse_http_path`, authenticated as databricks-sdk finds: a token
+    (DATABRICKS_HOST and DATABRICKS_TOKEN, or a profile) or, in a Databricks App, its service principal's OAuth."""
     from databricks import sql
     from databricks.sdk.core import Config
 
-    http_path = os.environ.get(HTTP_PATH_VARIABLE)
-    if not http_path:
-        raise SettingsError(f"set {HTTP_PATH_VARIABLE} to the SQL warehouse's HTTP path (/sql/1.0/warehouses/<id>)")
+    http_path = warehouse_http_path()
     config = Config()
-    return sql.connect(server_hostname=config.hostname, http_path=http_path, access_token=config.token)
+    # Config.authenticate gives the headers of whichever authentication it found (a token has no OAuth flow).
+    return sql.connect(
+        server_hostname=config.hostname, http_path=http_path, credentials_provider=lambda: config.authenticate
+    )
 
 
 class SqlWarehouse:

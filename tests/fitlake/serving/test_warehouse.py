@@ -40,3 +40,13 @@ def test_without_the_warehouse_path_it_says_what_to_set(monkeypatch):
     monkeypatch.delenv(warehouse.HTTP_PATH_VARIABLE, raising=False)
     with pytest.raises(SettingsError, match="set FITLAKE_WAREHOUSE_HTTP_PATH"):
         warehouse.connect_from_environment()
+
+
+def test_the_warehouse_path_is_given_or_made_from_the_id_an_app_resource_hands_over():
+    assert (
+        warehouse.warehouse_http_path({warehouse.HTTP_PATH_VARIABLE: "/sql/1.0/warehouses/a1"})
+        == "/sql/1.0/warehouses/a1"
+    )
+    assert warehouse.warehouse_http_path({warehouse.WAREHOUSE_ID_VARIABLE: "b2"}) == "/sql/1.0/warehouses/b2"
+    with pytest.raises(SettingsError, match="or FITLAKE_WAREHOUSE_ID to its id"):
+        warehouse.warehouse_http_path({})
