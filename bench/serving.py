@@ -10,6 +10,8 @@ endpoint for 30 s with wrk, and the first request after a Gold rebuild. Loopback
    `done` hook). Target: at least 1,000 requests/s with p95 under 10 ms on 2 cores (wrk shares them).
 3. Rebuild: gold.instructor_leaderboard (and gold.fact_class_attendance) rewritten by delta-rs with the same
    rows, a new Delta version each time; the first request after each, timed from this process. Target: < 200 ms.
+   Before it, the class leaderboard's cache miss on a cold backend, reading the latest week's partitions (as
+   served) against the whole table, alternately in one run.
 
     apt-get install -y wrk     # Debian's
     .venv/bin/python bench/serving.py --runs 3     # generates and runs small in a temporary folder first
@@ -19,6 +21,7 @@ endpoint for 30 s with wrk, and the first request after a Gold rebuild. Loopback
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import platform
@@ -99,6 +102,21 @@ def _polars_classes(attendance: pl.DataFrame) -> pl.DataFrame:
     )
     columns = ["week_start", "location_id", "class_type", "attendance", "classes", "rank"]
     return ranked.filter(pl.col("rank") <= 10).sort("location_id", "rank", "class_type").select(columns)
+
+
+def week_against_whole_table(home: Path, runs: int) -> dict[str, list[float]]:
+    """The class leaderboard's cache miss on a cold backend (nothing read yet, as after a rebuild), side by side: the
+    query as served (reading the latest week's partitions) against the same query reading the whole table."""
+    served = QUERIES["class_leaderboard"]
+    variants = {"the week's partitions": served, "the whole table": dataclasses.replace(served, week_of=None)}
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(runs):
+        for name, query in variants.items():
+            gold = LocalGold(home / "fitlake")
+            started = time.perf_counter()
+            gold.run(query, query.bind({}), gold.versions(query.tables))
+            times[name].append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def compare_engines(home: Path, repeats: int) -> list[tuple[str, int, float, float, float]]:
@@ -198,6 +216,7 @@ def main() -> None:
             fitlake(home, "generate", "--scale", "small", "--seed", "7", timeout=600)
             fitlake(home, "run", timeout=900)
         engines = compare_engines(home, args.repeats)
+        pruning = week_against_whole_table(home, max(args.runs, 5))
         script = Path(tmp) / "bench.lua"
         script.write_text(WRK_SCRIPT)
         server, base = start_api(home)
@@ -226,6 +245,9 @@ def main() -> None:
     for key, unit, digits in (("rps", "requests/s", 0), ("p50", "ms", 2), ("p95", "ms", 2), ("p99", "ms", 2)):
         print(f"| {key} | {_spread([r[key] for r in loads], unit, digits)} |")
     print(f"| errors | {sum(r['errors'] for r in loads)} |")
+    print("\n### The class leaderboard's cache miss on a cold backend, side by side\n")
+    for name, times in pruning.items():
+        print(f"- {name}: {_spread(times, 'ms')} of {len(times)}")
     print("\n### First request after a rebuild (a new Delta version)\n")
     for path, times in rebuilds.items():
         print(f"- {path}: {_spread(times, 'ms')} of {len(times)}")

@@ -21,6 +21,20 @@ from fitlake.readonly_sql import DIALECT, why_refused
 
 
 @dataclass(frozen=True)
+class WeekOfPartitions:
+    """A query reads one ISO week of a table partitioned by date: the week starting on the Monday given as parameter
+    `parameter`, or, when it is None, the week of the table's newest partition (as the query's own SQL picks it).
+
+    The local backend then reads that week's partitions only (seven files of 365, not all of them); the query's SQL
+    still selects the week itself, so it gives the same rows on the whole table (the SQL warehouse prunes on its own).
+    """
+
+    table: str
+    column: str
+    parameter: str
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     description: str
@@ -28,6 +42,7 @@ class NamedQuery:
     # Parameter -> its value when the caller gives none (None: the filter is off, or the SQL picks: the latest week).
     defaults: Mapping[str, Any]
     columns: tuple[Column, ...]
+    week_of: WeekOfPartitions | None = None
     tables: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -42,6 +57,8 @@ class NamedQuery:
             )
         read = sorted({f"{t.db}.{t.name}" for t in self._gold_tables(self._tree)})
         object.__setattr__(self, "tables", tuple(read))
+        if self.week_of and (self.week_of.table not in read or self.week_of.parameter not in self.defaults):
+            raise ValueError(f"query {self.name}: {self.week_of} names a table it does not read or no parameter")
 
     @cached_property
     def _tree(self) -> exp.Expression:

@@ -8,7 +8,7 @@ per location.
 from __future__ import annotations
 
 from fitlake.contracts import BIGINT, DATE, INT, Column, decimal
-from fitlake.serving.named_query import NamedQuery
+from fitlake.serving.named_query import NamedQuery, WeekOfPartitions
 from gold import (
     active_members,
     campaign_segments,
@@ -59,6 +59,8 @@ CLASS_LEADERBOARD = NamedQuery(
         ORDER BY location_id, `rank`, class_type
     """,
     defaults={"week": None, "location": None, "class_type": None, "limit": 10},
+    # A week of gold.fact_class_attendance, not its year: the first answer after a rebuild reads 7 of 365 partitions.
+    week_of=WeekOfPartitions("gold.fact_class_attendance", "class_date", "week"),
     columns=(
         Column("week_start", DATE, "Monday of the ISO week (the site's local date)", nullable=False),
         *fact_class_attendance.CONTRACT.pick("location_id", "class_type"),

@@ -11,9 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from fitlake.serving import local_gold
 from fitlake.serving.local_gold import LocalGold
 from fitlake.serving.read_path import ReadPath
-from tests.fitlake.serving.gold_rows import leaderboard_rows, write_leaderboard
+from tests.fitlake.serving.gold_rows import MONDAY, leaderboard_rows, write_attendance, write_leaderboard
 
 
 @pytest.mark.reliability(
@@ -92,3 +93,30 @@ def test_the_latest_week_is_the_default_and_limit_keeps_ties(tmp_path):
     write_leaderboard(tmp_path, earlier + latest)
     rows = ReadPath(LocalGold(tmp_path)).run("instructor_leaderboard", {"limit": 2}).rows
     assert [(r["instructor_id"], r["rank"]) for r in rows] == [("I1", 1), ("I2", 2), ("I3", 2)]
+
+
+def test_the_class_leaderboard_reads_only_the_weeks_partitions(tmp_path, monkeypatch):
+    """A week of gold.fact_class_attendance, not the whole table: the first answer after a rebuild reads 7 daily
+    partitions of 365 (bench/serving.py measures it), with the same rows as the query on the whole table."""
+    days = [MONDAY + dt.timedelta(days=d) for d in range(21)]  # three ISO weeks
+    write_attendance(tmp_path, days, ("yoga", "hiit"))
+    read = []
+    whole_table = local_gold.read_table
+
+    def counted(table, columns=None, where=None):
+        rows = whole_table(table, columns, where)
+        read.append(sorted({str(d) for d in rows.column("class_date").to_pylist()}))
+        return rows
+
+    monkeypatch.setattr(local_gold, "read_table", counted)
+    path = ReadPath(LocalGold(tmp_path))
+    latest = path.run("class_leaderboard").rows
+    assert read == [[str(MONDAY + dt.timedelta(days=d)) for d in range(14, 21)]]  # the newest week's 7 days only
+    assert [(r["week_start"], r["class_type"], r["attendance"], r["rank"]) for r in latest] == [
+        (MONDAY + dt.timedelta(days=14), "yoga", 14, 1), (MONDAY + dt.timedelta(days=14), "hiit", 7, 2)
+    ]  # fmt: skip
+    first = path.run("class_leaderboard", {"week": MONDAY}).rows
+    assert read[1] == [str(MONDAY + dt.timedelta(days=d)) for d in range(7)]
+    assert [(r["week_start"], r["attendance"]) for r in first] == [(MONDAY, 14), (MONDAY, 7)]
+    path.run("class_leaderboard", {"week": MONDAY, "class_type": "hiit"})
+    assert len(read) == 2  # another filter on a week already held reads nothing more
