@@ -109,8 +109,11 @@ def _output(server: subprocess.Popen) -> str:
     return server.communicate(timeout=5)[0][-3000:]
 
 
-def visit_pages(base: str, screenshots: Path | None = None, repeats: int = 1) -> list[PageVisit]:
-    """Open the dashboard, then every page from the sidebar, `repeats` times in one browser session."""
+def visit_pages(
+    base: str, screenshots: Path | None = None, repeats: int = 1, chart_wait_ms: int = 500
+) -> list[PageVisit]:
+    """Open the dashboard, then every page from the sidebar, `repeats` times in one browser session. A screenshot is
+    taken `chart_wait_ms` after the page rendered: charts draw after the script run ends."""
     from playwright.sync_api import sync_playwright
 
     visits = []
@@ -133,7 +136,7 @@ def visit_pages(base: str, screenshots: Path | None = None, repeats: int = 1) ->
                     errors = [e.inner_text() for e in page.locator(ERROR_BOXES).all()]
                     visits.append(PageVisit(shown, seconds, errors))
                     if screenshots is not None and round_ == 0:
-                        page.wait_for_timeout(500)  # charts draw after the script run ends
+                        page.wait_for_timeout(chart_wait_ms)
                         page.screenshot(path=screenshots / f"{shown.url_path}.png", full_page=True)
         finally:
             browser.close()
