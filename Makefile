@@ -43,11 +43,13 @@ $(CHECKOV_VENV)/bin/checkov:
 
 # Debian packages the tests need: chromium (the dashboard's browser test; Playwright never downloads a browser here)
 # and npm (fetches the Compose specification's schema). Installed with apt-get when missing: as root, or through sudo;
-# otherwise the line says what to run.
+# otherwise the line says what to run. A `chromium-browser` on the PATH will do (GitHub's Ubuntu runners have one; their
+# apt `chromium` is a snap stub).
 DEBIAN_PACKAGES := chromium npm
 
 debian-packages:
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do command -v $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
+		command -v $$p >/dev/null 2>&1 || command -v $$p-browser >/dev/null 2>&1 || echo $$p; done); \
 	[ -z "$$missing" ] || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
 		else echo "the tests need: apt-get install -y $$missing (as root)" >&2; exit 1; fi; \
