@@ -1,6 +1,7 @@
 """Data health: the latest run's steps, the Bronze-to-Silver balance, quarantine shares, data-quality results and
 how fresh each table is, from the ops tables the pipeline writes."""
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -11,10 +12,11 @@ header("Data health", "latest_run_steps", "reconciliation_latest", "dq_latest", 
 steps = rows("latest_run_steps")
 if steps is not None:
     failed = steps[steps["status"] != "ok"]
+    st.caption(f"Latest run `{steps['run_id'].iloc[0]}`, started {steps['started_at'].min():%Y-%m-%d %H:%M} UTC.")
     left, middle, right = st.columns(3)
-    left.metric("Latest run", steps["run_id"].iloc[0])
-    middle.metric("Steps", f"{len(steps):,}")
-    right.metric("Failed steps", f"{len(failed):,}")
+    left.metric("Steps", f"{len(steps):,}")
+    middle.metric("Failed steps", f"{len(failed):,}")
+    right.metric("Rows quarantined", f"{int(steps['rows_quarantined'].fillna(0).sum()):,}")
     if not failed.empty:
         st.warning(f"{len(failed)} step(s) of the latest run failed: {', '.join(failed['table_name'].astype(str))}")
     st.subheader("Quarantine share by table (latest run)")
@@ -24,7 +26,16 @@ if steps is not None:
     if quarantining.empty:
         st.success("No row was quarantined in the latest run.")
     else:
-        st.bar_chart(quarantining, x="table_name", y="quarantine_share", horizontal=True, sort="-quarantine_share")
+        st.altair_chart(
+            alt.Chart(quarantining)
+            .mark_bar()
+            .encode(
+                x=alt.X("quarantine_share:Q", axis=alt.Axis(format="%"), title="rows quarantined, of rows read"),
+                y=alt.Y("table_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
+                tooltip=["table_name", "rows_in", "rows_quarantined", alt.Tooltip("quarantine_share:Q", format=".2%")],
+            ),
+            width="stretch",
+        )
     with st.expander("Every step of the latest run"):
         st.dataframe(steps, hide_index=True, width="stretch")
 

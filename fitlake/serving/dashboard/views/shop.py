@@ -13,7 +13,7 @@ if products is not None:
     totals = products.groupby(["category", "item"], as_index=False)[["quantity", "revenue"]].sum()
     st.bar_chart(totals, x="item", y="revenue", color="category", horizontal=True, sort="-revenue")
     st.area_chart(products.groupby(["month", "category"], as_index=False)["revenue"].sum(), x="month", y="revenue",
-                  color="category")  # fmt: skip
+                  color="category", stack=True)  # fmt: skip
 
 st.subheader("Supplement revenue forecast")
 forecast = rows("supplement_forecast")
