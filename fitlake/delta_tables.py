@@ -56,7 +56,7 @@ def count_rows(table: DeltaTable) -> int:
     return counted.column(0)[0].as_py()
 
 
-def _commit_files(path: Path) -> list[Path]:
+def commit_files(path: Path) -> list[Path]:
     """The table's JSON commits, newest first (a commit file is named by its 20-digit version)."""
     found = [p for p in (path / LOG_FOLDER).glob("*.json") if p.stem.isdigit()]
     return sorted(found, key=lambda p: int(p.stem), reverse=True)
@@ -64,7 +64,7 @@ def _commit_files(path: Path) -> list[Path]:
 
 def torn_commit(path: Path) -> tuple[Path, str] | None:
     """The newest commit file that is not JSON lines, and why; None if every one parses."""
-    for commit in _commit_files(path):
+    for commit in commit_files(path):
         try:
             lines = commit.read_text().splitlines()
         except (OSError, UnicodeDecodeError) as e:
@@ -83,7 +83,7 @@ def damaged_log_message(name: str, path: Path, error: BaseException) -> str:
         why = first_line(error)
         return f"{name} cannot be read from its Delta log {path / LOG_FOLDER} ({why}): restore it from a backup"
     commit, why = torn
-    newest = _commit_files(path)[0] == commit
+    newest = commit_files(path)[0] == commit
     fix = (
         f"restore it from a backup, or delete it to take the table back to version {int(commit.stem) - 1}"
         if newest and int(commit.stem) > 0

@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import NamedTuple
 
-from fitlake.delta_tables import LOG_FOLDER
+from fitlake.delta_tables import LOG_FOLDER, commit_files
 from fitlake.errors import UsageError
 
 
@@ -67,12 +67,7 @@ class DeltaVersions:
         return same and not _commit_file(path, known.version + 1).exists()
 
     def _newest(self, table: str) -> TableVersion:
-        log = self.path(table) / LOG_FOLDER
-        try:
-            versions = [int(e.name[:-5]) for e in os.scandir(log) if e.name.endswith(".json") and e.name[:-5].isdigit()]
-        except FileNotFoundError:
-            versions = []
-        if not versions:
+        commits = commit_files(self.path(table))  # newest first; none where the table has no log
+        if not commits:
             raise TableNotBuilt(f"{table} has not been built in {self.tables_root}: run `fitlake run` first")
-        newest = max(versions)
-        return TableVersion(newest, _identity(os.stat(_commit_file(self.path(table), newest))))
+        return TableVersion(int(commits[0].stem), _identity(os.stat(commits[0])))
