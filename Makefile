@@ -8,7 +8,7 @@ export FITLAKE_HOME ?= ./lakehouse
 SCALE ?= small
 SEED  ?= 7
 
-.PHONY: run test lint format clean help
+.PHONY: run test lint format clean help debian-packages
 
 help:
 	@echo "make run    create .venv, install, generate data, run the whole pipeline, print a summary"
@@ -41,7 +41,21 @@ $(CHECKOV_VENV)/bin/checkov:
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet checkov==$(CHECKOV_VERSION)
 
-test: $(VENV)/.installed-dev $(CHECKOV_VENV)/bin/checkov
+# Debian packages the tests need: chromium (the dashboard's browser test; Playwright never downloads a browser here)
+# and npm (fetches the Compose specification's schema). Installed with apt-get when missing: as root, or through sudo;
+# otherwise the line says what to run. A `chromium-browser` on the PATH will do (GitHub's Ubuntu runners have one; their
+# apt `chromium` is a snap stub).
+DEBIAN_PACKAGES := chromium npm
+
+debian-packages:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
+		command -v $$p >/dev/null 2>&1 || command -v $$p-browser >/dev/null 2>&1 || echo $$p; done); \
+	[ -z "$$missing" ] || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+		else echo "the tests need: apt-get install -y $$missing (as root)" >&2; exit 1; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; }
+
+test: $(VENV)/.installed-dev $(CHECKOV_VENV)/bin/checkov debian-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

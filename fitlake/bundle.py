@@ -37,6 +37,8 @@ class Bundle:
     target: str
     workspace: dict[str, str]
     jobs: tuple[Job, ...]
+    # The bundle's apps, by resource key: `databricks bundle deploy` deploys them, `fitlake deploy` does not.
+    apps: tuple[str, ...] = ()
 
     @property
     def artifact_path(self) -> str:
@@ -53,6 +55,11 @@ def _read(path: Path) -> dict:
 def jobs_in(path: Path) -> dict[str, dict]:
     """The job resources declared in one bundle YAML file, by resource key."""
     return (_read(path).get("resources") or {}).get("jobs") or {}
+
+
+def apps_in(path: Path) -> tuple[str, ...]:
+    """The keys of the app resources declared in one bundle YAML file."""
+    return tuple((_read(path).get("resources") or {}).get("apps") or {})
 
 
 def substitute(value: object, lookup: Mapping[str, str], where: str) -> object:
@@ -121,11 +128,13 @@ def load(root: Path, target: str, overrides: Mapping[str, str] | None = None) ->
     lookup.update({f"workspace.{k}": v for k, v in workspace.items()})
 
     jobs: dict[str, Job] = {}
+    apps: list[str] = []
     for pattern in config.get("include") or []:
         for path in sorted(root.glob(pattern)):
+            apps += apps_in(path)
             for key, spec in jobs_in(path).items():
                 if key in jobs:
                     raise UsageError(f"job {key!r} is declared in both {jobs[key].source.name} and {path.name}")
                 settings = substitute(spec, lookup, f"{path.name} job {key}")
                 jobs[key] = Job(key, path, _apply_presets(settings, target_config.get("presets") or {}))
-    return Bundle(root, target, workspace, tuple(jobs.values()))
+    return Bundle(root, target, workspace, tuple(jobs.values()), tuple(apps))

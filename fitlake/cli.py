@@ -282,11 +282,17 @@ def deploy(
     from workflows import BUNDLE_ROOT
 
     loaded = bundles.load(BUNDLE_ROOT, target, _parse_vars(var or []))
+    # The bundle's apps are said, not skipped in silence: on stderr in a dry run, whose JSON is the whole of stdout.
+    apps = f"`databricks bundle deploy` deploys the bundle's app(s), not fitlake deploy: {', '.join(loaded.apps)}"
     if dry_run:
         # A JSON list, one JobSettings object per job, exactly what jobs/create and jobs/reset receive.
         typer.echo(json.dumps(deployer.job_settings(loaded), indent=2))
+        if loaded.apps:
+            typer.echo(apps, err=True)
         return
     deployer.deploy(loaded, deployer.workspace_client(), echo=typer.echo)
+    if loaded.apps:
+        typer.echo(apps)
 
 
 @app.command()
@@ -475,6 +481,39 @@ def docs(
     for name in rendered:
         path = folder / name
         typer.echo(f"{'wrote' if path in written else 'unchanged'} {path}")
+
+
+serve_app = typer.Typer(
+    help="Serve Gold to people and programs, read only, with no Spark engine.", no_args_is_help=True
+)
+app.add_typer(serve_app, name="serve")
+
+
+@serve_app.command("api")
+def serve_api(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 exposes it to the network")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on")] = 8000,
+) -> None:
+    """The read-only Gold API (leaderboards, metrics, members at risk), bearer tokens from FITLAKE_API_TOKENS."""
+    from fitlake.serving.server import serve_api as serve
+
+    serve(ctx.obj, host, port, echo=typer.echo)
+
+
+@serve_app.command("dashboard")
+def serve_dashboard(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 exposes it to the network")] = "127.0.0.1",
+    port: Annotated[
+        # A Databricks App is told its port by the platform.
+        int, typer.Option(min=0, max=65535, envvar="DATABRICKS_APP_PORT", help="Port to listen on")
+    ] = 8501,
+) -> None:
+    """The studio dashboard (Streamlit): leaderboards, classes, members at risk, shop, workouts, data health, SQL."""
+    from fitlake.serving.server import serve_dashboard as serve
+
+    serve(ctx.obj, host, port, echo=typer.echo)
 
 
 def main() -> None:

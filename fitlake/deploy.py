@@ -134,24 +134,33 @@ def upload_wheel(w, wheel: Path, destination: str) -> None:
             w.workspace.upload(api_path, content, format=ImportFormat.AUTO, overwrite=True)
 
 
-def upsert_job(w, settings: dict) -> tuple[str, int]:
-    """Create the job, or reset the one job of that name to these settings; ("created"|"updated", id)."""
-    from databricks.sdk.service.jobs import JobDeploymentKind, JobSettings
+def existing_job(w, settings: dict) -> int | None:
+    """The id of the one job named as `settings` name it, None if there is none; DeployError where deploying
+    would be wrong: two jobs of that name, or a job `databricks bundle deploy` manages."""
+    from databricks.sdk.service.jobs import JobDeploymentKind
+
+    name = settings["name"]
+    with _workspace_errors(f"deploying job {name!r}"):
+        found = list(w.jobs.list(name=name))
+    if len(found) > 1:
+        raise DeployError(f"{len(found)} jobs are named {name!r}: delete all but one, then deploy again")
+    if not found:
+        return None
+    deployment = found[0].settings.deployment if found[0].settings else None
+    if deployment and deployment.kind == JobDeploymentKind.BUNDLE:
+        raise DeployError(f"job {name!r} is managed by `databricks bundle deploy`: deploy it with that, not both")
+    return found[0].job_id
+
+
+def upsert_job(w, settings: dict, job_id: int | None) -> tuple[str, int]:
+    """Create the job (`job_id` None), or reset job `job_id` to these settings; ("created"|"updated", id)."""
+    from databricks.sdk.service.jobs import JobSettings
 
     new = JobSettings.from_dict(settings)
     with _workspace_errors(f"deploying job {new.name!r}"):
-        found = list(w.jobs.list(name=new.name))
-        if len(found) > 1:
-            raise DeployError(f"{len(found)} jobs are named {new.name!r}: delete all but one, then deploy again")
-        if found:
-            existing = found[0]
-            deployment = existing.settings.deployment if existing.settings else None
-            if deployment and deployment.kind == JobDeploymentKind.BUNDLE:
-                raise DeployError(
-                    f"job {new.name!r} is managed by `databricks bundle deploy`: deploy it with that, not both"
-                )
-            w.jobs.reset(existing.job_id, new)
-            return "updated", existing.job_id
+        if job_id is not None:
+            w.jobs.reset(job_id, new)
+            return "updated", job_id
         created = w.jobs.create(**{f.name: getattr(new, f.name) for f in dataclasses.fields(new)})
         return "created", created.job_id
 
@@ -159,6 +168,8 @@ def upsert_job(w, settings: dict) -> tuple[str, int]:
 def deploy(bundle: Bundle, w, wheel: Path | None = None, echo=print) -> list[tuple[str, str, int]]:
     """Upload the wheel (built now unless given) and upsert every job; returns (name, action, job id)."""
     settings = job_settings(bundle)
+    # Every job checked before the wheel is built and uploaded: a job that cannot be deployed costs no build.
+    job_ids = [existing_job(w, job) for job in settings]
     with tempfile.TemporaryDirectory() as tmp:
         if wheel is None:
             echo(f"building {wheel_name(bundle.root)}")
@@ -167,8 +178,8 @@ def deploy(bundle: Bundle, w, wheel: Path | None = None, echo=print) -> list[tup
         upload_wheel(w, wheel, destination)
         echo(f"uploaded {wheel.name} to {destination}")
     done = []
-    for job in settings:
-        action, job_id = upsert_job(w, job)
+    for job, existing in zip(settings, job_ids, strict=True):
+        action, job_id = upsert_job(w, job, existing)
         echo(f"{action} job {job['name']!r} (job_id {job_id})")
         done.append((job["name"], action, job_id))
     return done

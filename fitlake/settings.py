@@ -75,6 +75,17 @@ class Settings:
         home = Path(home).expanduser().resolve()
         return cls(home, catalog, engine, schema_prefix, settle_seconds)  # type: ignore[arg-type]
 
+    def environment(self) -> dict[str, str]:
+        """The environment variables that `resolve` reads back to these settings (for a process or script started
+        by this one, such as the dashboard's pages)."""
+        return {
+            "FITLAKE_HOME": str(self.home),
+            "FITLAKE_CATALOG": self.catalog,
+            "FITLAKE_ENGINE": self.engine,
+            "FITLAKE_SCHEMA_PREFIX": self.schema_prefix,
+            "FITLAKE_SETTLE_SECONDS": str(self.settle_seconds),
+        }
+
     def schema(self, layer: str) -> str:
         """The schema a layer's tables live in: the layer's name after the schema prefix."""
         return self.schema_prefix + layer

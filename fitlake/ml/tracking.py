@@ -15,7 +15,7 @@ from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
-from fitlake.ml.store import SET_BY_US, local_db, users_tracking_uri
+from fitlake.ml.store import SET_BY_US, local_db, seed_local_store, users_tracking_uri
 from fitlake.settings import Settings
 
 MODEL = "fitlake_churn"
@@ -33,6 +33,7 @@ def configure(settings: Settings) -> str:
             uri = "databricks"
         else:
             db.parent.mkdir(parents=True, exist_ok=True)
+            seed_local_store(db)
             uri = f"sqlite:///{db}"
         SET_BY_US.add(uri)
     mlflow.set_tracking_uri(uri)

@@ -56,3 +56,10 @@ def test_the_settle_time_comes_from_the_environment_and_must_be_seconds(monkeypa
         monkeypatch.setenv("FITLAKE_SETTLE_SECONDS", bad)
         with pytest.raises(SettingsError, match="FITLAKE_SETTLE_SECONDS must be a number of seconds, 0 or more"):
             Settings.resolve(home=tmp_path)
+
+
+def test_the_environment_of_settings_resolves_back_to_them(monkeypatch, tmp_path):
+    settings = Settings(tmp_path.resolve(), "other", "databricks", "dev_", 2.5)
+    for name, value in settings.environment().items():
+        monkeypatch.setenv(name, value)
+    assert Settings.resolve() == settings

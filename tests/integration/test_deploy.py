@@ -8,6 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 from databricks.sdk.service.jobs import JobSettings
 
@@ -29,14 +30,15 @@ def deploy(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.fixture(scope="module")
 def dry_run() -> list[dict]:
     result = deploy("--target", "dev", "--dry-run")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
-def test_dry_run_prints_job_settings_with_the_yaml_task_keys_and_needs_no_credentials():
-    printed = {JobSettings.from_dict(p).name: JobSettings.from_dict(p) for p in dry_run()}
+def test_dry_run_prints_job_settings_with_the_yaml_task_keys_and_needs_no_credentials(dry_run):
+    printed = {JobSettings.from_dict(p).name: JobSettings.from_dict(p) for p in dry_run}
     assert sorted(printed) == ["[dev] fitlake_daily", "[dev] fitlake_weekly_training"]
     for path in JOBS:
         ((key, job),) = yaml.safe_load(path.read_text())["resources"]["jobs"].items()
@@ -48,8 +50,8 @@ def test_dry_run_prints_job_settings_with_the_yaml_task_keys_and_needs_no_creden
         assert settings.tasks[0].libraries[0].whl.endswith("/dev/artifacts/.internal/fitlake-0.1.0-py3-none-any.whl")
 
 
-def test_deploying_twice_creates_each_job_once_then_resets_it(tmp_path):
-    expected = dry_run()
+def test_deploying_twice_creates_each_job_once_then_resets_it(tmp_path, dry_run):
+    expected = dry_run
     with FakeWorkspace(TOKEN) as workspace:
         runs = [deploy("--target", "dev", DATABRICKS_HOST=workspace.host, DATABRICKS_TOKEN=TOKEN) for _ in range(2)]
         for run in runs:
@@ -61,7 +63,8 @@ def test_deploying_twice_creates_each_job_once_then_resets_it(tmp_path):
         job_calls = [c for c in workspace.calls if "/jobs/" in c[1]]
         listed = ("GET", "/api/2.2/jobs/list")
         created, reset = ("POST", "/api/2.2/jobs/create"), ("POST", "/api/2.2/jobs/reset")
-        assert job_calls == [listed, created, listed, created, listed, reset, listed, reset]
+        # Every job is looked up before the wheel is built, then each is created or reset.
+        assert job_calls == [listed, listed, created, created, listed, listed, reset, reset]
         assert list(workspace.jobs.values()) == expected  # one job each, holding exactly the dry run's settings
 
         # The wheel every task installs was uploaded where the settings point, and is the fitlake wheel.
@@ -82,6 +85,8 @@ def test_a_job_deployed_by_databricks_bundle_deploy_is_left_alone():
             "fitlake: job '[dev] fitlake_daily' is managed by `databricks bundle deploy`: deploy it with that, not both"
         )
         assert workspace.jobs == {7: {"name": "[dev] fitlake_daily", "deployment": {"kind": "BUNDLE"}}}
+        # Refused before the wheel was built: nothing uploaded, no build announced.
+        assert workspace.files == {} and "building" not in result.stdout
 
 
 def test_without_credentials_deploy_says_what_to_set(tmp_path: Path):

@@ -1,0 +1,41 @@
+"""The dashboard's named queries: each renders for both backends, and the one a tiny lakehouse cannot build (churn
+risk deciles) answers on a hand-built gold.churn_predictions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+from deltalake import write_deltalake
+
+from fitlake.serving.dashboard_queries import ALL_QUERIES, DASHBOARD_QUERIES
+from fitlake.serving.local_gold import LocalGold, arrow_name
+from fitlake.serving.queries import QUERIES
+from fitlake.serving.read_path import ReadPath
+
+
+@pytest.mark.parametrize("query", DASHBOARD_QUERIES.values(), ids=list(DASHBOARD_QUERIES))
+def test_every_dashboard_query_renders_for_duckdb_and_the_warehouse(query):
+    local, warehouse = query.render("duckdb", arrow_name), query.render("databricks", lambda t: f"fitlake.{t}")
+    assert query.tables and all(arrow_name(t) in local and f"fitlake.{t}" in warehouse for t in query.tables)
+
+
+def test_the_dashboard_reads_the_apis_queries_too_under_the_same_names():
+    assert {name: ALL_QUERIES[name] for name in QUERIES} == QUERIES
+    assert not set(QUERIES) & set(DASHBOARD_QUERIES)
+
+
+def test_risk_deciles_count_the_latest_scoring_only(tmp_path):
+    older, latest = dt.date(2025, 6, 1), dt.date(2025, 6, 8)
+    rows = [
+        {"as_of_date": day, "member_key": f"m{i}", "location_id": "BKN", "churn_probability": i / 20,
+         "risk_decile": 1 + i // 2, "model_name": "fitlake_churn", "model_version": "1", "model_run_id": "r"}
+        for day in (older, latest) for i in range(20 if day == latest else 4)
+    ]  # fmt: skip
+    write_deltalake(str(tmp_path / "gold" / "churn_predictions"), pa.Table.from_pylist(rows))
+    deciles = ReadPath(LocalGold(tmp_path), ALL_QUERIES).run("risk_deciles").rows
+    assert [(r["as_of_date"], r["risk_decile"], r["members"]) for r in deciles] == [
+        (latest, decile, 2) for decile in range(1, 11)
+    ]
+    assert deciles[-1]["mean_churn_probability"] == pytest.approx((18 + 19) / 2 / 20)
