@@ -130,7 +130,7 @@ def test_a_field_is_read_from_whichever_spelling_the_file_has(spark):
         [("w/2025-01-01/a.csv", 2, "574,...", lower, None), ("w/2025-01-01/b.csv", 2, "623,...", upper, None)], LINES
     )
     bronze = to_bronze(lines, workouts_raw.CONTRACT, "run-1", AT, SECRETS)
-    rows = opened(bronze, ["_rescued_data"]).collect()
+    rows = opened(bronze, ["_raw", "_rescued_data"]).collect()
     assert {r._source_file: (r.calories_burned_kcal, r._rescued_data) for r in rows} == {
         "w/2025-01-01/a.csv": ("574", None),
         "w/2025-01-01/b.csv": ("623", None),
