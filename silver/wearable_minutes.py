@@ -22,12 +22,11 @@ time), so both are kept, not taken for a re-sent copy.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from functools import reduce
 
 from pyspark.sql import Column as SparkColumn
-from pyspark.sql import DataFrame, Window, WindowSpec
+from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from bronze.fitbit_minutes_wide_raw import MINUTES, minute_field
@@ -47,7 +46,7 @@ from fitlake.contracts import (
     rule,
 )
 from fitlake.privacy import Secrets, decrypt, pseudonym
-from fitlake.quality import LINE_LINEAGE, conform, delivery_order, from_bronze, merge_rows
+from fitlake.quality import LINE_LINEAGE, conform, delivery_order, first_given, from_bronze, merge_rows
 from silver._fitbit_checks import DAILY, HOURLY, Totals, mismatches
 from silver._lookups import lookup
 from silver._parsing import identifier_text, local_to_utc, text, to_double, to_int, to_timestamp
@@ -268,21 +267,17 @@ def _placed_in_time(typed: DataFrame) -> DataFrame:
     )
 
 
-def _first(column: SparkColumn | str) -> Callable[[WindowSpec], SparkColumn]:
-    return lambda minute: F.first(column, ignorenulls=True).over(minute)
-
-
-def _heart_rate(minute: WindowSpec) -> SparkColumn:
+def _heart_rate() -> SparkColumn:
     reading = F.col("record_kind") == HEART_RATE_READING
-    per_minute = F.first(F.when(~reading, F.col("heart_rate")), ignorenulls=True).over(minute)
-    mean_reading = F.round(F.avg(F.when(reading, F.col("heart_rate"))).over(minute)).cast("int")
+    per_minute = first_given(F.when(~reading, F.col("heart_rate")))
+    mean_reading = F.round(F.avg(F.when(reading, F.col("heart_rate")))).cast("int")
     return F.coalesce(per_minute, mean_reading)
 
 
-def _merged_measures() -> dict[str, Callable[[WindowSpec], SparkColumn]]:
+def _merged_measures() -> dict[str, SparkColumn]:
     """Each measure of a minute from its records: the first delivered that gives it; heart rate, when no
     minute file gives it, the mean of the minute's readings."""
-    return {**{m: _first(m) for m in MEASURES}, "heart_rate": _heart_rate}
+    return {**{m: first_given(m) for m in MEASURES}, "heart_rate": _heart_rate()}
 
 
 def transform(
