@@ -29,6 +29,7 @@ from fitlake.errors import UsageError
 from fitlake.landing_import import Landed, land_once
 from fitlake.privacy import guard_secrets, load_secrets, pseudonym_value
 from fitlake.settings import Settings
+from silver.workouts import imported_export_stem
 
 # How MapMyRun names the download: user118862045_workout_history.csv.
 DOWNLOAD_NAME = re.compile(r"^user([0-9]{1,20})_workout_history\.csv$", re.IGNORECASE)
@@ -52,9 +53,8 @@ class Export:
 
     def stem(self, salt: Callable[[], str]) -> str:
         """The landing name's stem, silver.workouts' IMPORTED_EXPORT: an account by its pseudonym, never its id."""
-        if self.owner == "member":
-            return f"mapmyrun-member-{self.owner_id}"
-        return f"mapmyrun-account-{pseudonym_value(self.owner_id, salt())}"
+        owner = self.owner_id if self.owner == "member" else pseudonym_value(self.owner_id, salt())
+        return imported_export_stem(self.owner, owner)
 
 
 def _header(path: Path) -> list[str]:

@@ -83,6 +83,13 @@ INPUTS = ("bronze.workouts_raw", "silver.member_pii", "silver.members", "silver.
 # since the file name is the `_source_file` lineage of every row, and an account id would identify its holder.
 IMPORTED_EXPORT = r"(^|/)mapmyrun-(member|account)-([^/]+)-[0-9a-f]{16}\.[A-Za-z0-9]+$"
 
+
+def imported_export_stem(kind: str, owner: str) -> str:
+    """The stem `fitlake import mapmyrun` names a landing file by (landing_import adds the hash): `kind` member and a
+    member id, or account and an account_key; IMPORTED_EXPORT reads them back."""
+    return f"mapmyrun-{kind}-{owner}"
+
+
 # Typed column -> the Bronze columns it is read from (the text kept as `<column>_text` for the parse rules).
 SOURCE_FIELDS = {
     "workout_key": ("Link",),
