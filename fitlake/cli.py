@@ -368,6 +368,27 @@ def import_fitbit(
     typer.echo(f"{new} of {len(landed)} files landed; `fitlake run` builds them")
 
 
+@import_app.command("mapmyrun")
+def import_mapmyrun(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Workout history CSV files MapMyRun let you download")],
+    member: Annotated[
+        str | None,
+        typer.Option(help="Member the files are of; default: the MapMyRun account user<id>_workout_history.csv names"),
+    ] = None,
+) -> None:
+    """Land MapMyRun workout-history downloads: yours by the account in the file name, or a member's with --member."""
+    from fitlake.mapmyrun_import import import_mapmyrun as land
+    from fitlake.mapmyrun_import import plan
+
+    plan(files, member)  # a file it cannot take, or that names nobody, is refused before the home is touched
+    ctx.obj.home.mkdir(parents=True, exist_ok=True)  # the home may be new, as for `import fitbit`
+    with _writing(ctx, "fitlake import mapmyrun", home=ctx.obj.home):
+        landed = land(files, ctx.obj, member, say=typer.echo)
+    new = sum(1 for f in landed if f.new)
+    typer.echo(f"{new} of {len(landed)} files landed; `fitlake run` builds them")
+
+
 @app.command("export-crm")
 def export_crm(
     ctx: typer.Context,

@@ -287,6 +287,12 @@ def pseudonym(column: str | SparkColumn, salt: str) -> SparkColumn:
     return F.when(col.isNotNull(), F.sha2(F.concat(F.lit(salt), col), 256))
 
 
+def pseudonym_value(value: str, salt: str) -> str:
+    """`pseudonym` of one value, outside the engine: for what names a thing before any table holds it (the landing
+    file of an imported MapMyRun export is named by its account's pseudonym, fitlake.mapmyrun_import)."""
+    return hashlib.sha256(f"{salt}{value}".encode()).hexdigest()
+
+
 def has_contact_details(column: str | SparkColumn) -> SparkColumn:
     return _column(column).rlike(CONTACT_PATTERN)
 

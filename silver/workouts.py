@@ -78,9 +78,17 @@ SECONDS_PER_DAY = 86_400
 INPUTS = ("bronze.workouts_raw", "silver.member_pii", "silver.members", "silver.linked_accounts")
 
 # A MapMyRun export as people download it has no member id: `fitlake import mapmyrun` names its landing file after
-# the member or the MapMyRun account it is of (fitlake/landing_import.py), `mapmyrun-member-M000042-<hash>.csv` or
-# `mapmyrun-account-123456789-<hash>.csv`.
+# the member or the MapMyRun account it is of (fitlake/mapmyrun_import.py), `mapmyrun-member-M000042-<hash>.csv` or
+# `mapmyrun-account-<account_key>-<hash>.csv`: the account by its pseudonym (silver.linked_accounts' account_key),
+# since the file name is the `_source_file` lineage of every row, and an account id would identify its holder.
 IMPORTED_EXPORT = r"(^|/)mapmyrun-(member|account)-([^/]+)-[0-9a-f]{16}\.[A-Za-z0-9]+$"
+
+
+def imported_export_stem(kind: str, owner: str) -> str:
+    """The stem `fitlake import mapmyrun` names a landing file by (landing_import adds the hash): `kind` member and a
+    member id, or account and an account_key; IMPORTED_EXPORT reads them back."""
+    return f"mapmyrun-{kind}-{owner}"
+
 
 # Typed column -> the Bronze columns it is read from (the text kept as `<column>_text` for the parse rules).
 SOURCE_FIELDS = {
@@ -178,8 +186,8 @@ CONTRACT = TableContract(
     # Data of an account nobody held that day is quarantined: withheld means a known member who has not consented.
     # A member number silver.member_pii lacks is still withheld: it may be a member whose record is quarantined.
     parse_rules=(
-        rule("owner_named", "member_id IS NOT NULL OR account_id IS NOT NULL"),
-        known_account("account_id", "workout_date"),
+        rule("owner_named", "member_id IS NOT NULL OR account_key IS NOT NULL"),
+        known_account("account_key", "workout_date"),
         *[parsed(c, read=f"{c}_read" if c in NO_DATA_AS_ZERO else None) for c in SOURCE_FIELDS],
     ),
     keep=FIRST_DELIVERY,
@@ -216,28 +224,25 @@ def _measured(column: str, digits: int, moving: SparkColumn | None = None) -> Sp
 
 
 def named_in_file(kind: str) -> SparkColumn:
-    """The member id (`kind` member) or MapMyRun account id (account) an imported export's file name gives."""
+    """The member id (`kind` member) or MapMyRun account pseudonym (account) an imported export's file name gives."""
     return F.when(
         F.regexp_extract("_source_file", IMPORTED_EXPORT, 2) == kind,
         F.regexp_extract("_source_file", IMPORTED_EXPORT, 3),
     )
 
 
-def with_owner(
-    rows: DataFrame, member_pii: DataFrame, members: DataFrame, linked_accounts: DataFrame, secrets: Secrets
-) -> DataFrame:
+def with_owner(rows: DataFrame, member_pii: DataFrame, members: DataFrame, linked_accounts: DataFrame) -> DataFrame:
     """The member a workout is of, with their research consent: by its member id (the app connector's, or the one
-    its file name gives), else by the MapMyRun account its file name gives (`account_id`, kept for the rules), held
+    its file name gives), else by the MapMyRun account its file name gives (`account_key`, kept for the rules), held
     by the member on the workout's date."""
     named = rows.withColumn("member_id", F.coalesce("member_id", named_in_file("member")))
-    named = named.withColumn("account_id", F.when(F.col("member_id").isNull(), named_in_file("account")))
+    named = named.withColumn("account_key", F.when(F.col("member_id").isNull(), named_in_file("account")))
     resolved = ("member_key", *CONSENT)
     subjects = research_subjects(member_pii, members, "member_id")
     by_member = lookup(named, subjects, ("member_id", "member_id"), {c: c for c in resolved})
     holders = account_holders(linked_accounts, members, "mapmyrun")
-    account = pseudonym("account_id", secrets.pseudonym_salt)
     by_account = with_account_holder(
-        by_member, holders, account, F.col("workout_date"), {c: f"_account_{c}" for c in resolved}
+        by_member, holders, F.col("account_key"), F.col("workout_date"), {c: f"_account_{c}" for c in resolved}
     )
     return by_account.select(*named.columns, *[F.coalesce(c, f"_account_{c}").alias(c) for c in resolved])
 
@@ -280,7 +285,7 @@ def transform(
     )
     # A pace or a speed needs a distance and a time: an indoor workout (0 km) has neither, whatever was exported.
     moving = (F.col("distance_km") > 0) & (F.col("duration_seconds_read") > 0)
-    typed = with_owner(parsed_rows, member_pii, members, linked_accounts, secrets).select(
+    typed = with_owner(parsed_rows, member_pii, members, linked_accounts).select(
         "*",
         pseudonym(F.col("workout_number").cast("string"), secrets.pseudonym_salt).alias("workout_key"),
         F.coalesce(F.col("activity_type").rlike(ON_FOOT), F.lit(False)).alias("on_foot"),

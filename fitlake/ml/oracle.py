@@ -7,11 +7,10 @@ any model could know from a member's fixed traits; its AUC on the test months is
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 
 from fitlake.lakehouse import Lakehouse
+from fitlake.privacy import pseudonym_value
 
 
 def true_churn_probability(lh: Lakehouse) -> pd.Series | None:
@@ -20,6 +19,6 @@ def true_churn_probability(lh: Lakehouse) -> pd.Series | None:
     if not path.is_file():
         return None
     truth = pd.read_csv(path, usecols=["member_id", "monthly_churn_probability"], dtype={"member_id": str})
-    salt = lh.secrets.pseudonym_salt  # the pipeline's pseudonym: sha2-256 of salt and member number
-    keys = [hashlib.sha256((salt + m).encode()).hexdigest() for m in truth["member_id"]]
+    salt = lh.secrets.pseudonym_salt  # the pipeline's pseudonym of the member number
+    keys = [pseudonym_value(m, salt) for m in truth["member_id"]]
     return pd.Series(truth["monthly_churn_probability"].to_numpy(), index=pd.Index(keys, name="member_key"))

@@ -13,6 +13,7 @@ from fitlake.privacy import (
     has_contact_details,
     load_secrets,
     pseudonym,
+    pseudonym_value,
     redact_contact_details,
 )
 from fitlake.settings import Settings
@@ -62,6 +63,8 @@ def test_pseudonyms_are_stable_salted_and_null_safe(spark):
     other = df.select(pseudonym("id", "another-salt-0123").alias("k")).first().k
     assert keys[0] == keys[1] and len(keys[0]) == 64 and keys[2] is None and other != keys[0]
     assert keys[0] == member_key(spark, "M1")  # the engine's sha2 is the one tests work out by hand
+    # ...and the one fitlake works out without the engine, to name an imported file by its account's pseudonym
+    assert pseudonym_value("M1", SECRETS.pseudonym_salt) == keys[0]
 
 
 def test_local_secrets_are_created_once_readable_by_the_owner_only(tmp_path, monkeypatch):

@@ -25,18 +25,26 @@ A_RIDE = (2.9, 20.0)  # faster than a gym member runs: an outlier by rule, and n
 # by its own pace; the bands' edges belong to the faster class.
 B_RULES = [(7.5, "real_run"), (7.51, "mixed"), (9.49, "mixed"), (9.5, "walk"), (20.0, "walk"), (3.0, "real_run")]
 B_PACES = [p for p, _ in B_RULES] + [5.0 + 0.1 * i for i in range(MIN_WORKOUTS_FOR_CLUSTERING - 1 - len(B_RULES))]
-# Member C: an export without a pace (worked out from duration and distance), one without a distance, and
-# the app left running (21 min/km).
+# Member C: an export without a pace (worked out from duration and distance), one without a distance, the app
+# left running (21 min/km), and a 5:00 min/km run whose export states 2.9 (as real iPhone exports of 2015 do): the
+# pace is the workout's time over its distance.
 FIRST_DAY = date(2025, 3, 3)
 
 
-def _workout(number, member, pace, km, exported_pace=True, activity="run"):
-    """A Silver workout; its key is its number as text, so the oracles below can go by number."""
+def _workout(number, member, pace, km, exported_pace=True, activity="run", stated=None):
+    """A Silver workout; its key is its number as text, so the oracles below can go by number. Its duration is
+    `pace` over `km` in whole seconds; the export states `stated`, by default `pace` (or none)."""
     seconds = round(pace * km * 60) if km is not None else 1800
     day = FIRST_DAY + timedelta(days=number % 50)
+    exported = stated if stated is not None else pace if exported_pace else None
     return (str(number), member, day, day, activity, activity != "bike ride", seconds, km,
-            pace if exported_pace else None, None, None, None, None, None, None, None, False, "MapMyRun iPhone",
+            exported, None, None, None, None, None, None, None, False, "MapMyRun iPhone",
             "workouts/2025-03-03/part-00000", number, "b1")  # fmt: skip
+
+
+def _elapsed(pace: float, km: float) -> float:
+    """The pace gold reads: the workout's whole seconds over its distance (12.2 min/km over 2.2 km: 12.197)."""
+    return round(round(pace * km * 60) / 60 / km, 3)
 
 
 def _silver_workouts(spark):
@@ -45,21 +53,22 @@ def _silver_workouts(spark):
     rows += [_workout(200 + i, "B", p, 5.0) for i, p in enumerate(B_PACES)] + [_workout(299, "B", *A_RIDE)]
     rows += [_workout(300, "C", 6.0, 5.0, exported_pace=False), _workout(301, "C", 6.0, None),
              _workout(302, "C", 21.0, 2.0),
-             _workout(303, "C", 6.0, 5.0, activity="bike ride")]  # a slow ride, at a run's pace  # fmt: skip
+             _workout(303, "C", 6.0, 5.0, activity="bike ride"),  # a slow ride, at a run's pace
+             _workout(304, "C", 5.0, 5.0, stated=2.9)]  # fmt: skip
     return spark.createDataFrame(rows, WORKOUTS.spark_schema), a
 
 
 def _a_oracle(a: list[tuple]) -> dict[int, tuple]:
     """Member A's workouts: class, cluster pace and distance from the centroid, from the known groups."""
     plausible = [(i, g, p, km) for i, (g, p, km) in enumerate(a) if g != "ride"]
-    x = np.log([[p, km, round(p * km * 60)] for _, _, p, km in plausible])
+    x = np.log([[_elapsed(p, km), km, round(p * km * 60)] for _, _, p, km in plausible])
     z = (x - x.mean(axis=0)) / x.std(axis=0)  # standardised over A's plausible workouts
     groups = [g for _, g, _, _ in plausible]
     center = {g: z[[h == g for h in groups]].mean(axis=0) for g in A_GROUPS}
     habits = [g for g in A_GROUPS if groups.count(g) >= workout_classification.MIN_HABIT_WORKOUTS]
     out = {}
     for row, (i, g, _, _) in enumerate(plausible):
-        pace = geometric_mean([p for _, h, p, _ in plausible if h == g])  # the centroid of log paces
+        pace = geometric_mean([_elapsed(p, km) for _, h, p, km in plausible if h == g])  # the centroid of log paces
         if g in habits:
             far = float(np.linalg.norm(z[row] - center[g]))
         else:
@@ -76,7 +85,8 @@ def _expected(a) -> list[tuple]:
         classes[200 + i] = (named, "rules", None, None)
     classes[299] = ("outlier", "rules", None, None)
     classes.update({300: ("real_run", "rules", None, None), 301: ("outlier", "rules", None, None),
-                    302: ("outlier", "rules", None, None), 303: ("not_on_foot", "rules", None, None)})  # fmt: skip
+                    302: ("outlier", "rules", None, None), 303: ("not_on_foot", "rules", None, None),
+                    304: ("real_run", "rules", None, None)})  # fmt: skip
     return classes
 
 
@@ -84,7 +94,7 @@ def test_workouts_are_clustered_per_member_or_named_by_pace_as_worked_out_by_han
     silver, a = _silver_workouts(spark)
     expected_classes = _expected(a)
     rows = [
-        (w[0], w[1], w[2], w[4], round(w[6] / 60 / w[7], 3) if w[8] is None and w[7] else w[8], w[7], w[6],
+        (w[0], w[1], w[2], w[4], round(w[6] / 60 / w[7], 3) if w[7] else w[8], w[7], w[6],
          *expected_classes[int(w[0])])
         for w in silver.collect()
     ]  # fmt: skip

@@ -31,6 +31,11 @@ LINKS = [
 IMPORTED = "workouts/2025-08-01/mapmyrun-{}-0123456789abcdef.csv"
 
 
+def _account(account_id: str) -> str:
+    """How `fitlake import mapmyrun` names an account's file: by its pseudonym, never the id."""
+    return f"account-{pseudonym_of(account_id)}"
+
+
 def _workout(workout_id="3925200001", **fields):
     return {"member_id": "M1", "date_submitted": "Jan. 6, 2025", "workout_date": "Jan. 5, 2025",
             "activity_type": "Run", "calories_burned_kcal": "771", "distance_mi": "7.77",
@@ -204,7 +209,7 @@ def test_workouts_without_consent_are_withheld_neither_kept_nor_quarantined(spar
 
 @pytest.mark.reliability(
     input="a MapMyRun export as downloaded (no member id), landed by `fitlake import mapmyrun` under a file name "
-    "giving its member or its MapMyRun account; a workout of an account nobody held that day",
+    "giving its member or its MapMyRun account's pseudonym; a workout of an account nobody held that day",
     expected="each workout is its member's: named in the file, or the member holding the account on the workout's "
     "date; one of an account nobody held is quarantined as unknown_account, never withheld",
     observed="silver.workouts resolves the owner from _source_file; unknown_account and owner_named in its quarantine; "
@@ -220,15 +225,17 @@ def test_an_imported_export_is_its_member_named_in_the_file_or_the_holder_of_its
         RAW,
         [
             imported("member-M1", "1", "Jan. 5, 2025"),
-            imported("account-111111111", "2", "Jan. 5, 2025"),
-            imported("account-222222222", "3", "Dec. 31, 2024"),  # M1 still held the account
-            imported("account-222222222", "4", "Mar. 1, 2025"),  # M2 linked it that day; consent came in July
-            imported("account-222222222", "5", "July 2, 2025"),
-            imported("account-222222222", "6", "Feb. 1, 2025"),  # between the two: nobody's
-            imported("account-111111111", "7", "Dec. 31, 2024"),  # before M1 linked it
-            imported("account-999999999", "8", "Jan. 5, 2025"),  # linked to nobody
-            imported("account-333333333", "9", "Jan. 5, 2025"),  # M3 has not consented
+            imported(_account("111111111"), "2", "Jan. 5, 2025"),
+            imported(_account("222222222"), "3", "Dec. 31, 2024"),  # M1 still held the account
+            imported(_account("222222222"), "4", "Mar. 1, 2025"),  # M2 linked it that day; consent came in July
+            imported(_account("222222222"), "5", "July 2, 2025"),
+            imported(_account("222222222"), "6", "Feb. 1, 2025"),  # between the two: nobody's
+            imported(_account("111111111"), "7", "Dec. 31, 2024"),  # before M1 linked it
+            imported(_account("999999999"), "8", "Jan. 5, 2025"),  # linked to nobody
+            imported(_account("333333333"), "9", "Jan. 5, 2025"),  # M3 has not consented
             _workout("10", member_id=None, _source_file="workouts/2025-08-01/user123456789_workout_history.csv"),
+            # An account id in the clear is no account_key: nobody's, not M1's by a pseudonym worked out of it
+            imported("account-111111111", "11", "Jan. 5, 2025"),
         ],
     )
     flagged = _transform(spark, raw)
@@ -237,7 +244,7 @@ def test_an_imported_export_is_its_member_named_in_the_file_or_the_holder_of_its
         pseudonym_of(n): member_key(spark, m) for n, m in (("1", "M1"), ("2", "M1"), ("3", "M1"), ("5", "M2"))
     }
     assert quarantine_reasons(flagged) == {6: "unknown_account", 7: "unknown_account", 8: "unknown_account",
-                                           10: "owner_named"}  # fmt: skip
+                                           10: "owner_named", 11: "unknown_account"}  # fmt: skip
     assert {r._line_number for r in flagged.filter("_is_withheld").collect()} == {4, 9}
     assert flagged.count() == raw.count()
 
