@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pandas as pd
 from chispa import assert_approx_df_equality, assert_df_equality
@@ -16,6 +17,14 @@ from fitlake.privacy import Secrets, decrypt, encrypter
 INGESTED_AT = datetime(2025, 1, 2, 6, 0, tzinfo=UTC)
 # Fixed secrets, so a test can spell out the pseudonym it expects.
 SECRETS = Secrets(pii_key="k" * 32, pseudonym_salt="test-salt-0123456789")
+
+
+def use_test_secrets(home: Path) -> None:
+    """The test SECRETS as `home`'s own, so hand-built members and links carry the pseudonyms its build uses."""
+    folder = home / "_secrets"
+    folder.mkdir(parents=True)
+    (folder / "pii_key").write_text(SECRETS.pii_key)
+    (folder / "pseudonym_salt").write_text(SECRETS.pseudonym_salt)
 
 
 def pseudonym_of(value: str, salt: str = SECRETS.pseudonym_salt) -> str:

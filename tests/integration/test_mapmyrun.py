@@ -41,7 +41,7 @@ from fitlake.settings import Settings
 from fitlake.tasks import TaskContext, ingest_bronze
 from gold import workout_classification
 from silver import workouts
-from tests.builders import SECRETS, linked_account_rows, member_pii_rows, pseudonym_of
+from tests.builders import linked_account_rows, member_pii_rows, pseudonym_of, use_test_secrets
 from tests.conftest import temporary_lakehouse
 from tests.integration.conftest import cli_env
 from tests.silver.research_rows import members_rows
@@ -107,16 +107,8 @@ def _tables(home: Path) -> dict[str, tuple[int, int]]:
     return {t.name: (t.version, t.rows) for t in list_tables(Settings(home=home))}
 
 
-def _write_secrets(home: Path) -> None:
-    """The test SECRETS as the home's own, so hand-built members and links carry the pseudonyms the build uses."""
-    folder = home / "_secrets"
-    folder.mkdir(parents=True)
-    (folder / "pii_key").write_text(SECRETS.pii_key)
-    (folder / "pseudonym_salt").write_text(SECRETS.pseudonym_salt)
-
-
 def _build(sail_engine, home: Path, work: Path) -> Build:
-    _write_secrets(home)
+    use_test_secrets(home)
     settings = Settings(home=home, settle_seconds=0)
     quiet = {"say": lambda _: None}
     spark = sail_engine.spark
