@@ -1,11 +1,12 @@
-"""Benchmark a Fitabase export imported and built through Gold, as a user does it.
+"""Benchmark the whole Fitabase export imported and built through Gold, and check Gold against pandas.
 
-Per repetition, in a fresh lakehouse: `fitlake generate --scale tiny` (the studio's own data), then
-`fitlake import fitbit DIR`, then `fitlake run`, each its own process. Reports the median (and range) of each
-process's wall-clock seconds, CPU seconds and peak RSS, and the median seconds of the steps that read Fitbit
-files (ops.run_log). Run by hand; paste the output into bench/RESULTS.md.
+Per repetition, in its own process and a fresh lakehouse: `fitlake import fitbit` of the folder, Bronze ingestion,
+silver.wearable_minutes and gold.wearable_daily_activity, as tests/integration/test_fitabase.py builds its slice
+(every device linked to a consenting member). Then gold is compared with the test's pandas oracle on every
+participant-day of the whole folder. Reports the median (and range) of the build's wall clock, and the process's
+peak RSS (the engine runs in process, so it is counted). Run by hand; paste the output into bench/RESULTS.md.
 
-    .venv/bin/python bench/fitbit.py --runs 3 --data ../shared/data/fitabase
+    PYTHONPATH=. .venv/bin/python bench/fitbit.py --runs 3 --data ../shared/data/fitabase
 """
 
 from __future__ import annotations
@@ -14,54 +15,81 @@ import argparse
 import json
 import os
 import platform
-import shutil
-import statistics
+import resource
+import subprocess
+import sys
 import tempfile
-from collections import defaultdict
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline import summary, timed_with_cpu
+from pipeline import summary
 
-STEPS = ("fitbit", "wearable")  # run-log steps whose table name holds one of these
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def once(data: Path) -> dict:
+    sys.path.insert(0, str(ROOT))
+    os.environ["FITLAKE_FITABASE_DATA"] = str(data)
+    from fitlake import engine
+    from fitlake.settings import Settings
+    from tests.integration import test_fitabase as fitabase
+
+    with tempfile.TemporaryDirectory(prefix="fitlake-bench-fitbit-") as folder:
+        handle = engine.start(Settings(home=Path(folder) / "engine"))
+        try:
+            started = time.perf_counter()
+            build = fitabase._build(handle, Path(folder) / "home", data)
+            seconds = time.perf_counter() - started
+        finally:
+            handle.stop()
+    expected = fitabase.oracle_days(fitabase.oracle_minutes(data))
+    fitabase.assert_gold_equals_oracle(build.gold, expected)  # raises if one participant-day differs
+    [batch] = build.reconciliation
+    return {
+        "seconds": seconds,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "bronze_lines": sum(build.bronze_rows.values()),
+        "minute_records": batch.bronze_rows,
+        "silver_rows": batch.silver_rows,
+        "participant_days": len(expected),
+        "balanced": batch.balanced,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/fitabase")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/fitabase")
+    parser.add_argument("--once", action="store_true", help="one build in this process, as JSON (internal)")
     args = parser.parse_args()
-    wall, cpu, rss = defaultdict(list), defaultdict(list), defaultdict(list)
-    steps: dict[str, list[float]] = defaultdict(list)
+    if args.once:
+        print(json.dumps(once(args.data.resolve())))
+        return
+    results = []
     for _ in range(args.runs):
-        home = Path(tempfile.mkdtemp(prefix="fitlake-bench-fitbit-"))
-        try:
-            for name, command in (
-                ("generate tiny", ("generate", "--scale", "tiny", "--seed", "3")),
-                ("import fitbit", ("import", "fitbit", str(args.data))),
-                ("run", ("run",)),
-            ):
-                seconds, peak, cpu_seconds, _ = timed_with_cpu(home, *command)
-                wall[name].append(seconds)
-                cpu[name].append(cpu_seconds)
-                rss[name].append(peak)
-            _, _, _, out = timed_with_cpu(home, "steps", "--format", "json")
-            for row in json.loads(out):
-                if any(s in row["table_name"] for s in STEPS) and row.get("seconds") is not None:
-                    steps[f"{row['task']}: {row['table_name']}"].append(row["seconds"])
-        finally:
-            shutil.rmtree(home, ignore_errors=True)
-    print(f"## Fitabase export through Gold ({datetime.now(UTC):%Y-%m-%d})\n")
+        done = subprocess.run(
+            [sys.executable, __file__, "--once", "--data", str(args.data)],
+            capture_output=True, text=True, timeout=1800, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        if done.returncode:
+            sys.exit(f"a build failed:\n{done.stderr[-3000:]}")
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    first = results[0]
+    print(f"## The whole Fitabase export through Gold ({datetime.now(UTC):%Y-%m-%d})\n")
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average at the end {os.getloadavg()[0]:.1f}; {args.runs} runs, medians (range).\n"
+        f"load average at the end {os.getloadavg()[0]:.1f}; {args.runs} runs, each its own process, medians (range).\n"
     )
-    print("| process | wall | CPU | peak RSS |\n|---|---|---|---|")
-    for name in wall:
-        print(f"| {name} | {summary(wall[name], 's')} | {summary(cpu[name], 's')} | {summary(rss[name], 'MiB')} |")
-    print("\n| step | seconds |\n|---|---|")
-    for name, values in sorted(steps.items()):
-        print(f"| {name} | {statistics.median(values):.2f} s ({min(values):.2f}-{max(values):.2f}) |")
+    print(
+        f"{first['bronze_lines']:,} Bronze lines, {first['minute_records']:,} minute records, "
+        f"{first['silver_rows']:,} Silver rows, {first['participant_days']:,} participant-days; every run balanced "
+        f"({all(r['balanced'] for r in results)}) and its Gold equal to pandas on every participant-day.\n"
+    )
+    print("| import, Bronze, Silver, Gold | peak RSS |\n|---|---|")
+    print(
+        f"| {summary([r['seconds'] for r in results], 's')} | {summary([r['peak_rss_mib'] for r in results], 'MiB')} |"
+    )
 
 
 if __name__ == "__main__":
