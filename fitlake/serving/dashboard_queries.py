@@ -286,19 +286,22 @@ WORKOUTS_BEFORE_AFTER = NamedQuery(
 
 WEARABLES_DAILY = NamedQuery(
     name="wearables_daily",
-    description="Per day, members with wearable data and their mean sedentary, active and sleep minutes.",
+    description="Per day, members who wore their device and their mean sedentary, active and sleep minutes.",
+    # A day off the wrist (no step, the whole day sedentary) would count 1,440 sedentary minutes nobody sat through:
+    # left out, as wear-time rules in activity research do.
     sql="""
         SELECT local_date, count(*) AS members, avg(sedentary_minutes) AS mean_sedentary_minutes,
                avg(light_minutes + moderate_minutes + very_active_minutes) AS mean_active_minutes,
                avg(asleep_minutes) AS mean_asleep_minutes
         FROM gold.wearable_daily_activity
+        WHERE device_worn
         GROUP BY local_date
         ORDER BY local_date
     """,
     defaults={},
     columns=(
         Column("local_date", DATE, "The member's local date", nullable=False),
-        _count("members", "Members with wearable minutes that day"),
+        _count("members", "Members with wearable minutes that day who wore their device"),
         Column("mean_sedentary_minutes", DOUBLE, "Mean sedentary minutes a member"),
         Column("mean_active_minutes", DOUBLE, "Mean light, moderate and very active minutes a member"),
         Column("mean_asleep_minutes", DOUBLE, "Mean minutes asleep a member"),

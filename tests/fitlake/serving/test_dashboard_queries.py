@@ -39,3 +39,21 @@ def test_risk_deciles_count_the_latest_scoring_only(tmp_path):
         (latest, decile, 2) for decile in range(1, 11)
     ]
     assert deciles[-1]["mean_churn_probability"] == pytest.approx((18 + 19) / 2 / 20)
+
+
+def test_wearable_day_means_leave_out_days_the_device_was_not_worn(tmp_path):
+    day = dt.date(2016, 4, 12)
+    worn = {
+        "sedentary_minutes": 600,
+        "light_minutes": 200,
+        "moderate_minutes": 20,
+        "very_active_minutes": 10,
+        "asleep_minutes": 420,
+        "device_worn": True,
+    }
+    off_the_wrist = {"sedentary_minutes": 1440, "light_minutes": 0, "moderate_minutes": 0, "very_active_minutes": 0,
+                     "asleep_minutes": 0, "device_worn": False}  # fmt: skip
+    rows = [{"local_date": day, "member_key": key, **figures} for key, figures in (("a", worn), ("b", off_the_wrist))]
+    write_deltalake(str(tmp_path / "gold" / "wearable_daily_activity"), pa.Table.from_pylist(rows))
+    [mean] = ReadPath(LocalGold(tmp_path), ALL_QUERIES).run("wearables_daily").rows
+    assert (mean["members"], mean["mean_sedentary_minutes"], mean["mean_active_minutes"]) == (1, 600, 230)
