@@ -33,7 +33,7 @@ def _checkins_without_members(path: Path) -> None:
     expected="`fitlake run` fails (exit 1) with the limit's screen: table, share, top rule with a count and a "
     "file:line; every other Silver table is built; the run's failure is said once",
     observed="exit 1; 'silver.checkins quarantined more than its limit of 5% of checkins/2025-01-20/part-00000.json "
-    "(100.0%, 40 of 40 rows)', 'not_null(member_id): 40 rows, e.g. checkins/2025-01-20/part-00000.json:1'; "
+    "(100.0%, 40 of 40 rows)', 'missing_column(member_id): 40 rows, e.g. checkins/2025-01-20/part-00000.json:1'; "
     "the 40 rows in silver.checkins_quarantine; the other 16 build_silver steps ok; no retry",
 )
 def test_a_landing_file_whose_rows_are_all_quarantined_fails_the_run_naming_table_share_and_line(home, tmp_path):
@@ -48,7 +48,7 @@ def test_a_landing_file_whose_rows_are_all_quarantined_fails_the_run_naming_tabl
     assert " FAILED: 1 of 6 tasks failed, 4 skipped" in summary.splitlines()[1]
     headline = f"silver.checkins quarantined more than its limit of 5% of {BAD_FILE} (100.0%, 40 of 40 rows)"
     assert f"  build_silver failed: {headline}" in summary
-    assert f"not_null(member_id): {BAD_ROWS} rows, e.g. {BAD_FILE}:1" in summary
+    assert f"missing_column(member_id): {BAD_ROWS} rows, e.g. {BAD_FILE}:1" in summary
     # The screen is shown once, in the summary; the step's own line said that it failed, and the last line where.
     assert summary.count(headline) == 1 and (run.stdout + run.stderr).count(f"{BAD_ROWS} rows, e.g.") == 1
     error = run.stderr.strip().splitlines()[-1]
