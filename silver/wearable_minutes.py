@@ -22,11 +22,12 @@ time), so both are kept, not taken for a re-sent copy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import reduce
 
 from pyspark.sql import Column as SparkColumn
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import DataFrame, Window, WindowSpec
 from pyspark.sql import functions as F
 
 from bronze.fitbit_minutes_wide_raw import MINUTES, minute_field
@@ -267,17 +268,17 @@ def _placed_in_time(typed: DataFrame) -> DataFrame:
     )
 
 
-def _heart_rate() -> SparkColumn:
+def _heart_rate(minute: WindowSpec) -> SparkColumn:
     reading = F.col("record_kind") == HEART_RATE_READING
-    per_minute = first_given(F.when(~reading, F.col("heart_rate")))
-    mean_reading = F.round(F.avg(F.when(reading, F.col("heart_rate")))).cast("int")
+    per_minute = first_given(F.when(~reading, F.col("heart_rate")))(minute)
+    mean_reading = F.round(F.avg(F.when(reading, F.col("heart_rate"))).over(minute)).cast("int")
     return F.coalesce(per_minute, mean_reading)
 
 
-def _merged_measures() -> dict[str, SparkColumn]:
+def _merged_measures() -> dict[str, Callable[[WindowSpec], SparkColumn]]:
     """Each measure of a minute from its records: the first delivered that gives it; heart rate, when no
     minute file gives it, the mean of the minute's readings."""
-    return {**{m: first_given(m) for m in MEASURES}, "heart_rate": _heart_rate()}
+    return {**{m: first_given(m) for m in MEASURES}, "heart_rate": _heart_rate}
 
 
 def transform(
