@@ -45,7 +45,7 @@ def _transform(spark, raw, consents=None, links=None, wide=(), heart_rate=(), sl
             (fitbit_minute_sleep_raw, sleep),
         )
     ]
-    return wearable_minutes.transform(
+    flagged = wearable_minutes.transform(
         raw,
         *others,
         linked_account_rows(spark, links),
@@ -53,6 +53,9 @@ def _transform(spark, raw, consents=None, links=None, wide=(), heart_rate=(), sl
         location_rows(spark),
         secrets=SECRETS,
     )
+    # Computed once, as the pipeline stages it (fitlake.io.staged): the transform's plan is large (a Wide line's 240
+    # fields), and each action on it would plan it again on Sail and, in the parity replay, on the JVM.
+    return spark.createDataFrame(flagged.toArrow(), flagged.schema)
 
 
 def test_local_minutes_become_utc_instants_in_the_wearers_home_time_zone(spark):
