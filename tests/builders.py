@@ -101,6 +101,13 @@ def assert_same_rows(actual: DataFrame, expected: DataFrame) -> None:
     assert_df_equality(actual, expected, ignore_row_order=True, ignore_nullable=True, ignore_metadata=True)
 
 
+def computed(df: DataFrame) -> DataFrame:
+    """`df` computed once and held as rows, as the pipeline stages a transform's output (fitlake.io.staged): a
+    test's later actions neither plan the transform again on Sail nor make the parity check replay it on the JVM
+    once per action (the transform's own query is recorded and replayed once)."""
+    return df.sparkSession.createDataFrame(df.toArrow(), df.schema)
+
+
 def quarantine_reasons(flagged: DataFrame) -> dict[int, str]:
     """Line number -> quarantine reason, for the rows a transform flagged."""
     return {r._line_number: r._quarantine_reason for r in flagged.filter("_quarantine_reason IS NOT NULL").collect()}

@@ -13,6 +13,7 @@ from tests.builders import (
     SECRETS,
     assert_same_rows,
     bronze_rows,
+    computed,
     linked_account_rows,
     member_key,
     quarantine_reasons,
@@ -53,9 +54,7 @@ def _transform(spark, raw, consents=None, links=None, wide=(), heart_rate=(), sl
         location_rows(spark),
         secrets=SECRETS,
     )
-    # Computed once, as the pipeline stages it (fitlake.io.staged): the transform's plan is large (a Wide line's 240
-    # fields), and each action on it would plan it again on Sail and, in the parity replay, on the JVM.
-    return spark.createDataFrame(flagged.toArrow(), flagged.schema)
+    return computed(flagged)  # a large plan (a Wide line's 240 fields): planned once, replayed once
 
 
 def test_local_minutes_become_utc_instants_in_the_wearers_home_time_zone(spark):

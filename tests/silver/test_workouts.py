@@ -11,6 +11,7 @@ from tests.builders import (
     SECRETS,
     assert_same_rows,
     bronze_rows,
+    computed,
     linked_account_rows,
     member_key,
     member_pii_rows,
@@ -47,7 +48,7 @@ def _workout(workout_id="3925200001", **fields):
 def _transform(spark, raw):
     pii = member_pii_rows(spark, list(CONSENTS))
     links = linked_account_rows(spark, LINKS)
-    return workouts.transform(raw, pii, members_rows(spark, CONSENTS), links, secrets=SECRETS)
+    return computed(workouts.transform(raw, pii, members_rows(spark, CONSENTS), links, secrets=SECRETS))
 
 
 def test_workouts_are_typed_in_metric_units_whatever_the_connector_wrote(spark):
