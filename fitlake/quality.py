@@ -191,9 +191,8 @@ def conform(
     `keys` replaces the contract's keys for duplicates when rows are records that merge_rows gathers into
     the table's rows afterwards: a copy is a record repeated, not another record of the same row.
     """
-    missing = [c for c in LINE_LINEAGE if c not in df.columns]
-    if missing:
-        raise ValueError(f"{contract.name}: the rows lack their lineage {missing}: read Bronze with from_bronze")
+    # No check here that `df` carries LINE_LINEAGE (from_bronze): asking for its columns costs an analysis of the
+    # whole plan, ~1 s for silver.wearable_minutes', on every build; the rules below name a missing one anyway.
     if contract.keys and contract.keep is None:
         raise ValueError(f"{contract.name}: declare which of the rows sharing its keys is kept (`keep`)")
     tiers = contract.rule_tiers()
@@ -222,8 +221,8 @@ def merge_rows(
 ) -> DataFrame:
     """Gather the valid records sharing `keys` into one row: the first in `order_by` order is kept, each column
     of `merged` set to what its function makes of the window over them all (`first_given(c)`: the first record
-    that has a value; MERGE_RANK is each record's place in `order_by` order); the others are flagged
-    `_is_merged`. Quarantined, duplicate and withheld records take no part.
+    that has a value; MERGE_RANK is each record's place in `order_by` order), each a column of `flagged`; the others
+    are flagged `_is_merged`. Quarantined, duplicate and withheld records take no part.
 
     The window is unordered (the whole partition, one pass) and "first" a minimum over (rank, value): Sail 0.7.2
     took 107 s for the Fitabase heart-rate file's 0.9M records with seven `first(c, ignorenulls).over(...)` over an
@@ -236,9 +235,7 @@ def merge_rows(
     )
     # A record that takes no part keeps its own values (what its rules were judged on).
     gathered = {
-        name: F.when(F.col("_is_valid"), aggregate(records)).otherwise(
-            F.col(name) if name in flagged.columns else F.lit(None)
-        )
+        name: F.when(F.col("_is_valid"), aggregate(records)).otherwise(F.col(name))
         for name, aggregate in merged.items()
     }
     return (

@@ -311,7 +311,10 @@ def transform(
     taken = ("member_key", *CONSENT, "wearer_timezone")
     typed = with_wearer(parsed_rows, by_device, secrets, {c: c for c in taken})
     flagged = conform(_placed_in_time(typed), CONTRACT, consented=has_consent(F.col("local_date")), keys=RECORD_KEYS)
-    return merge_rows(flagged, CONTRACT.keys, delivery_order(CONTRACT.keep), _merged_measures())
+    # Records from different files can share a file name and line in hand-made exports: the kind and stamp settle
+    # a tie, so which record is kept is never the engine's choice (Sail and the JVM chose differently).
+    tie_break = (F.col("record_kind"), F.col("reading_local_time"))
+    return merge_rows(flagged, CONTRACT.keys, [*delivery_order(CONTRACT.keep), *tie_break], _merged_measures())
 
 
 def cross_check(

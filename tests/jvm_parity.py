@@ -86,11 +86,15 @@ class JvmConnectServer:
                 start_new_session=True,  # its Python workers go with it when the group is stopped
             )
         self._client: SparkConnectClient | None = None
+        self._client_lock = threading.Lock()
 
     def client(self) -> SparkConnectClient:
-        if self._client is None:
-            self._client = SparkConnectClient(f"sc://localhost:{self._wait_for_port()}")
-        return self._client
+        # Replays run on two threads: without the lock both made a client, and the one never closed retried its
+        # exit call to the stopped server for minutes when the test process ended.
+        with self._client_lock:
+            if self._client is None:
+                self._client = SparkConnectClient(f"sc://localhost:{self._wait_for_port()}")
+            return self._client
 
     def _wait_for_port(self) -> int:
         deadline = time.monotonic() + START_TIMEOUT_S
