@@ -197,9 +197,11 @@ def test_parse_rules_are_checked_before_the_contract_and_references_with_it(spar
 
 
 def test_conform_names_what_a_transform_forgot(spark):
+    # Without the lines' lineage (from_bronze) the rows cannot be judged: the engine names the first it lacks when
+    # the rows are computed (conform does not ask for the columns up front: a whole-plan analysis on every build).
     no_lineage = spark.createDataFrame([("a",)], "key string")
-    with pytest.raises(ValueError, match=r"lack their lineage .*from_bronze"):
-        conform(no_lineage, KEYED)
+    with pytest.raises(Exception, match="_parse_error"):
+        conform(no_lineage, KEYED).collect()
     unkept = TableContract("silver.t", "t", KEYED.columns, keys=("key",))
     with pytest.raises(ValueError, match="declare which of the rows sharing its keys is kept"):
         conform(_lines(spark, [("a", None)], "key string, _parse_error string"), unkept)
