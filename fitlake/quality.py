@@ -209,8 +209,9 @@ MERGE_RANK = "_merge_rank"
 def first_given(column: str | SparkColumn) -> Callable[[WindowSpec], SparkColumn]:
     """For merge_rows: the value of the first record, in delivery order, that has one (NULL if none has)."""
     value = F.col(column) if isinstance(column, str) else column
-    ranked = F.struct(F.col(MERGE_RANK).alias("rank"), value.alias("value"))
-    return lambda records: F.min(F.when(value.isNotNull(), ranked)).over(records).getField("value")
+    # min_by skips the records whose rank is NULL: those without a value. A minimum over struct(rank, value) did
+    # the same four times slower on Sail 0.7.2 (13.8 s against 3.3 s a measure on small's 0.95M minutes).
+    return lambda records: F.min_by(value, F.when(value.isNotNull(), F.col(MERGE_RANK))).over(records)
 
 
 def merge_rows(
@@ -224,7 +225,7 @@ def merge_rows(
     that has a value; MERGE_RANK is each record's place in `order_by` order), each a column of `flagged`; the others
     are flagged `_is_merged`. Quarantined, duplicate and withheld records take no part.
 
-    The window is unordered (the whole partition, one pass) and "first" a minimum over (rank, value): Sail 0.7.2
+    The window is unordered (the whole partition, one pass) and "first" the value of the least rank: Sail 0.7.2
     took 107 s for the Fitabase heart-rate file's 0.9M records with seven `first(c, ignorenulls).over(...)` over an
     ordered whole-partition frame, 3.4 s this way, and no self-join doubles the plan upstream."""
     keys = list(keys)
