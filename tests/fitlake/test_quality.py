@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from pyspark.errors import PySparkException
 from pyspark.sql import functions as F
 
 from fitlake.contracts import FIRST_DELIVERY, STRING, Column, TableContract, in_set, latest_by, parsed, rule
@@ -200,7 +201,7 @@ def test_conform_names_what_a_transform_forgot(spark):
     # Without the lines' lineage (from_bronze) the rows cannot be judged: the engine names the first it lacks when
     # the rows are computed (conform does not ask for the columns up front: a whole-plan analysis on every build).
     no_lineage = spark.createDataFrame([("a",)], "key string")
-    with pytest.raises(Exception, match="_parse_error"):
+    with pytest.raises(PySparkException, match="_parse_error"):
         conform(no_lineage, KEYED).collect()
     unkept = TableContract("silver.t", "t", KEYED.columns, keys=("key",))
     with pytest.raises(ValueError, match="declare which of the rows sharing its keys is kept"):
