@@ -56,8 +56,15 @@ JVM_CONF = {
     "spark.sql.artifact.isolation.enabled": "false",
 }
 # A JVM that lives a few minutes: the client compiler only and one GC thread spend a quarter less CPU than the
-# defaults on the suite's queries (105 s against 139 s, 2026-12-07), CPU the Sail tests beside it need.
-JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC"
+# defaults on the suite's queries (105 s against 139 s, 2026-12-07), CPU the Sail tests beside it need. Spark's
+# own jars need no bytecode verification: without it the JVM spent 62-65 CPU-s on three test modules' replays
+# against 70-78 s with it (bench/RESULTS.md).
+JAVA_OPTIONS = " ".join(
+    (
+        "-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC",
+        "-XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote",
+    )
+)
 START_TIMEOUT_S = 180
 
 
