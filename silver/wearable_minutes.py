@@ -252,19 +252,26 @@ def _readings(records: DataFrame) -> DataFrame:
 def _placed_in_time(typed: DataFrame) -> DataFrame:
     """The UTC instant of each reading; the repeated autumn hour's second pass is an hour later."""
     local = F.col("reading_local_time")
-    earlier = local_to_utc(local, "wearer_timezone")
+    # The earlier instant is a column of its own: its zone check is a list of every known zone, and written
+    # into each of its uses (the instant, its minute) it was 62 of the 400 KB of a test's plan, analysed and
+    # evaluated six times a reading on both engines.
+    earlier = F.col("_earlier_instant")
     # An hour that repeats: an hour after its earlier instant the clock shows the same time again.
     repeated = F.from_utc_timestamp(_plus_seconds(earlier, F.lit(3600)), F.col("wearer_timezone")) == local
     in_file = Window.partitionBy("wearable_device_id", "_source_file", "reading_local_time", "record_kind")
     second_pass = F.row_number().over(in_file.orderBy("_line_number")) == 2
     reading_at = F.when(repeated & second_pass, _plus_seconds(earlier, F.lit(3600))).otherwise(earlier)
     minute = F.col("minute_local_time")
-    return typed.select(
-        "*",
-        reading_at.alias("reading_at"),
-        F.date_trunc("minute", reading_at).alias("minute_at"),
-        F.to_date(minute).alias("local_date"),
-        (F.hour(minute) * 60 + F.minute(minute)).alias("local_minute_of_day"),
+    return (
+        typed.withColumn("_earlier_instant", local_to_utc(local, "wearer_timezone"))
+        .select("*", reading_at.alias("reading_at"))
+        .select(
+            "*",
+            F.date_trunc("minute", "reading_at").alias("minute_at"),
+            F.to_date(minute).alias("local_date"),
+            (F.hour(minute) * 60 + F.minute(minute)).alias("local_minute_of_day"),
+        )
+        .drop("_earlier_instant")
     )
 
 
