@@ -83,16 +83,21 @@ def flag_failures(df: DataFrame, *tiers: Iterable[Expectation] | SparkColumn) ->
     line that did not parse is quarantined as malformed, not also for every field it therefore lacks.
     A tier may also be a reason computed from the row itself (`missing_columns`), NULL when it passes.
     """
-    reason = F.lit(None).cast("string")
-    for tier in reversed(tiers):
+    # Each tier's reasons are a column of their own, referred to by name: written into the reason expression, a
+    # tier appeared there twice (tested for "" and then taken), and a rule such as known_timezone (a list of every
+    # zone, 10 KB) made each Silver plan that much larger to analyse, on both engines.
+    reasons: dict[str, SparkColumn] = {}
+    for i, tier in enumerate(tiers):
         if isinstance(tier, SparkColumn):
-            reason = F.coalesce(tier, reason)
+            reasons[f"_tier_{i}"] = tier
             continue
         failures = [F.when(_fails(e), F.lit(e.rule)) for e in tier]
         if failures:
-            tier_reason = F.concat_ws("; ", *failures)
-            reason = F.when(tier_reason != "", tier_reason).otherwise(reason)
-    return df.withColumn(QUARANTINE_REASON, reason)
+            reasons[f"_tier_{i}"] = F.concat_ws("; ", *failures)
+    if not reasons:
+        return df.withColumn(QUARANTINE_REASON, F.lit(None).cast("string"))
+    first_broken = F.coalesce(*[F.when(F.col(name) != "", F.col(name)) for name in reasons])
+    return df.withColumns(reasons).withColumn(QUARANTINE_REASON, first_broken).drop(*reasons)
 
 
 MISSING_COLUMN = "missing_column"
