@@ -287,8 +287,9 @@ def decrypt(column: str | SparkColumn, key: str) -> SparkColumn:
 
 def pseudonym(column: str | SparkColumn, salt: str) -> SparkColumn:
     """sha2-256 of salt and value as hex; NULL stays NULL."""
-    col = _column(column)
-    return F.when(col.isNotNull(), F.sha2(F.concat(F.lit(salt), col), 256))
+    # concat is NULL when the value is, and so is sha2: the value appears once in the expression, so an input that
+    # is a decryption UDF runs once a row, not twice (a NULL test beside it was a second call on Sail).
+    return F.sha2(F.concat(F.lit(salt), _column(column)), 256)
 
 
 def pseudonym_value(value: str, salt: str) -> str:
