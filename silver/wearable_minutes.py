@@ -160,13 +160,13 @@ def wearers(linked_accounts: DataFrame, members: DataFrame, locations: DataFrame
 
 def with_wearer(rows: DataFrame, by_device: DataFrame, secrets: Secrets, take: dict[str, str]) -> DataFrame:
     """`rows` (with `wearable_device_id` and `minute_local_time`) with `take` from the member holding the device on
-    the row's local day. The holder is found once per device and day, then joined on both: the date-range join
-    and the pseudonym's hash over every record (3.1M in the Fitabase study) would cost far more."""
-    day = F.to_date("minute_local_time").alias("_held_on")
-    device_days = rows.select("wearable_device_id", day).distinct()
+    the row's local day (a device's holding periods never overlap: one holder at most).
+
+    Joined on every record: finding the holder once per device and day instead, then joining back, wrote the
+    records' plan twice (a test's JVM replay took a quarter longer) and was no faster on small (medians of five,
+    36.2 s against 35.0 s for the step, bench/RESULTS.md)."""
     device = pseudonym("wearable_device_id", secrets.pseudonym_salt)
-    held = with_account_holder(device_days, by_device, device, F.col("_held_on"), take)
-    return rows.withColumn("_held_on", day).join(held, ["wearable_device_id", "_held_on"], "left").drop("_held_on")
+    return with_account_holder(rows, by_device, device, F.to_date("minute_local_time"), take)
 
 
 # Every source's records in the Narrow layout's text fields, plus the record's minute within its line (a Wide
