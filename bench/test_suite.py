@@ -24,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SUMMARY = re.compile(r"=+ (.*) in ([0-9.]+)s")
 SLOW = re.compile(r"^([0-9.]+)s (call|setup|teardown)\s+(\S+)", re.MULTILINE)
+FAILED = re.compile(r"^(?:FAILED|ERROR) .*$", re.MULTILINE)
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Run:
     pytest_seconds: float = 0.0
     outcome: str = ""
     slowest: list[str] | None = None
+    failed: list[str] | None = None
     exit_code: int = 0
 
 
@@ -58,6 +60,9 @@ def _finish(run: Run, process: subprocess.Popen, started: float) -> None:
     run.outcome, pytest_seconds = found[-1] if found else ("no pytest summary", "0")
     run.pytest_seconds = float(pytest_seconds)
     run.slowest = [f"{s}s {what} {test}" for s, what, test in SLOW.findall(text)][:10]
+    run.failed = FAILED.findall(text)
+    if run.exit_code:  # the clone goes, its log stays beside it: a failure must be readable afterwards
+        shutil.copy(run.clone / "make-test.log", run.clone.with_name(f"{run.clone.name}-make-test.log"))
     shutil.rmtree(run.clone, ignore_errors=True)
 
 
@@ -84,6 +89,8 @@ def main() -> None:
                 f"\n- `make test` exit {run.exit_code}: {run.outcome}, {run.pytest_seconds:.0f} s of pytest, "
                 f"{run.seconds:.0f} s in all (venvs made, packages installed)"
             )
+            if run.failed:
+                print("  failed:\n" + "\n".join(f"  - {line}" for line in run.failed))
             print("  slowest ten:\n" + "\n".join(f"  - {line}" for line in run.slowest or []))
 
 
