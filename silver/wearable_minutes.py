@@ -163,8 +163,8 @@ def with_wearer(rows: DataFrame, by_device: DataFrame, secrets: Secrets, take: d
     the row's local day (a device's holding periods never overlap: one holder at most).
 
     Joined on every record: finding the holder once per device and day instead, then joining back, wrote the
-    records' plan twice (a test's JVM replay took a quarter longer) and was no faster on small (medians of five,
-    36.2 s against 35.0 s for the step, bench/RESULTS.md)."""
+    records' plan twice (a test's JVM replay took a quarter longer) and was no faster on small (the step's
+    median of five runs: 36.2 s that way, 35.0 s this way; bench/RESULTS.md)."""
     device = pseudonym("wearable_device_id", secrets.pseudonym_salt)
     return with_account_holder(rows, by_device, device, F.to_date("minute_local_time"), take)
 
@@ -253,8 +253,8 @@ def _placed_in_time(typed: DataFrame) -> DataFrame:
     """The UTC instant of each reading; the repeated autumn hour's second pass is an hour later."""
     local = F.col("reading_local_time")
     # The earlier instant is a column of its own: its zone check is a list of every known zone, and written
-    # into each of its uses (the instant, its minute) it was 62 of the 400 KB of a test's plan, analysed and
-    # evaluated six times a reading on both engines.
+    # into each of its uses (the instant, its minute) it was 62 of the 400 KB of a test's plan for the engines
+    # to analyse. (The step's time on small did not change: bench/RESULTS.md.)
     earlier = F.col("_earlier_instant")
     # An hour that repeats: an hour after its earlier instant the clock shows the same time again.
     repeated = F.from_utc_timestamp(_plus_seconds(earlier, F.lit(3600)), F.col("wearer_timezone")) == local
