@@ -7,6 +7,10 @@ JVM Spark Connect server as they are recorded, and one parity item per test modu
 session, checks that the JVM gave the same rows (or refused too). So every assertion runs once, on Sail, and
 nothing Sail-only can sneak into a transformation: the JVM computes everything the assertions looked at.
 
+A module whose transform is costly to plan (a JVM plans each query anew: 1.5 to 2.5 s for silver.wearable_minutes)
+defines `jvm_parity_case(spark)` instead: all of its tests' hand-built cases at once, as the frames to compare. Its
+tests then run on Sail alone, and its parity check runs that one case on both engines.
+
 The JVM server is a process of its own (`spark-submit` of Spark's SparkConnectServer from the pyspark wheel)
 on a port the OS picks, so two checkouts can run their suites at once.
 """
@@ -31,12 +35,15 @@ from pathlib import Path
 import pyarrow as pa
 import pyspark
 import pytest
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.connect.client import SparkConnectClient
 from pyspark.sql.connect.proto import base_pb2, relations_pb2
 from pyspark.sql.pandas.types import from_arrow_type
 
 from fitlake.errors import first_line
 
+# A test module's function (spark) -> the frames that hold all of its cases at once (see above).
+PARITY_CASE = "jvm_parity_case"
 CONNECT_SERVER = "org.apache.spark.sql.connect.service.SparkConnectServer"
 READY = re.compile(r"Spark Connect server started at: \S+:(\d+)")
 # The tests' rows are a few dozen: all a JVM query costs is planning it, so planning is kept cheap.
@@ -145,14 +152,16 @@ class ModuleQueries:
 class JvmParity:
     """Records the queries of `spark` tests on the Sail client and replays each on the JVM in the background."""
 
-    def __init__(self, sail: SparkConnectClient, workdir: Path) -> None:
+    def __init__(self, sail: SparkSession, workdir: Path) -> None:
+        self._sail = sail
         self._jvm: JvmConnectServer | None = None
         self._workdir = workdir
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jvm-parity")
         self._modules: dict[str, ModuleQueries] = {}
         self._current: tuple[str, str] | None = None  # (module, test) while a `spark` test runs
         self._lock = threading.Lock()
-        run_on_sail = sail._execute_and_fetch
+        client = sail.client
+        run_on_sail = client._execute_and_fetch
 
         def recorded(req: base_pb2.ExecutePlanRequest, *args, **kwargs):
             current = self._current
@@ -172,7 +181,7 @@ class JvmParity:
             self._record(current, Query(current[1], plan, result[0]))
             return result
 
-        sail._execute_and_fetch = recorded
+        client._execute_and_fetch = recorded
 
     @contextmanager
     def recording(self, module: str, test: str) -> Iterator[None]:
@@ -204,6 +213,12 @@ class JvmParity:
         if query.error is not None:
             return f"the JVM answered but Sail failed: {query.error}"
         return difference(query.rows, rows)
+
+    def run_case(self, module: str, test: str, case: Callable[[SparkSession], list[DataFrame]]) -> None:
+        """Compute a module's cases at once on Sail, recording the queries for the JVM."""
+        with self.recording(module, test):
+            for frame in case(self._sail):
+                frame.toArrow()
 
     def check(self, module: str) -> None:
         queries = self._modules.get(module)
@@ -281,7 +296,11 @@ class JvmParityItem(pytest.Item):
         self._parity = check
 
     def runtest(self) -> None:
-        self._parity().check(self.parent.nodeid)
+        parity = self._parity()
+        case = getattr(self.parent.obj, PARITY_CASE, None)
+        if case is not None:
+            parity.run_case(self.parent.nodeid, self.nodeid, case)
+        parity.check(self.parent.nodeid)
 
     def reportinfo(self):
         return self.path, None, f"{self.parent.nodeid}::{self.name}"

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 import pytest
 from pyspark.sql import DataFrame
@@ -30,14 +31,8 @@ def _minute(device="1500000001", at="1/6/2025 6:14:00 AM", **fields):
             "HeartRate": "55", "SleepValue": "1", **fields}  # fmt: skip
 
 
-def _transform(spark, raw, consents=None, links=None, wide=(), heart_rate=(), sleep=()):
-    """The transform on Narrow rows `raw` and the other sources' records (dicts of their fields)."""
-    consents = consents or {
-        "M1": (True, date(2024, 1, 1), "BKN"),
-        "M2": (True, date(2025, 7, 1), "SFO"),
-        "M3": (False, None, "BKN"),
-    }
-    links = links or [(m, "fitbit", DEVICES[m], SINCE, None) for m in consents if m in DEVICES]
+def _flagged(spark, minutes, consents, links, wide=(), heart_rate=(), sleep=()):
+    """The transform on Narrow records `minutes` and the other sources' records (dicts of their fields)."""
     others = [
         bronze_rows(spark, module.CONTRACT, list(records))
         for module, records in (
@@ -46,28 +41,99 @@ def _transform(spark, raw, consents=None, links=None, wide=(), heart_rate=(), sl
             (fitbit_minute_sleep_raw, sleep),
         )
     ]
-    flagged = wearable_minutes.transform(
-        raw,
+    return wearable_minutes.transform(
+        bronze_rows(spark, RAW, minutes),
         *others,
         linked_account_rows(spark, links),
         members_rows(spark, consents),
         location_rows(spark),
         secrets=SECRETS,
     )
-    return computed(flagged)  # a large plan (a Wide line's 240 fields): planned once, replayed once
+
+
+# Every test's inputs, in the order the tests ran: the JVM parity check runs them all at once.
+CASES: list[dict] = []
+
+
+def _transform(spark, minutes, consents=None, links=None, **others):
+    consents = consents or {
+        "M1": (True, date(2024, 1, 1), "BKN"),
+        "M2": (True, date(2025, 7, 1), "SFO"),
+        "M3": (False, None, "BKN"),
+    }
+    links = links or [(m, "fitbit", DEVICES[m], SINCE, None) for m in consents if m in DEVICES]
+    CASES.append({"minutes": minutes, "consents": consents, "links": links, **others})
+    return computed(_flagged(spark, minutes, consents, links, **others))  # a large plan: planned once
+
+
+def _device_apart(device: str | None, case: int) -> str | None:
+    """A device id moved to a range of its own per case, written as it was (a whole number, or a float)."""
+    try:
+        moved = Decimal(device) + 1000 * case
+    except (TypeError, InvalidOperation):
+        return device
+    if "E" not in device:
+        return str(moved)
+    exponent = int(device.split("E")[1])
+    return f"{moved.scaleb(-exponent).normalize()}E{exponent}"
+
+
+def _apart(case: int, inputs: dict) -> dict:
+    """A case's inputs with members and devices of its own and its lines in files of its own: cases that share a
+    device and a minute would otherwise merge or dedupe each other."""
+    member = f"-{case:02d}".join(("{}", ""))
+
+    def records(source):
+        return [
+            {"_source_file": f"test/case-{case:02d}/part-00000", "_line_number": line, **record,
+             "Id": _device_apart(record.get("Id"), case)}
+            for line, record in enumerate(inputs.get(source, ()), start=1)
+        ]  # fmt: skip
+
+    return {
+        **{source: records(source) for source in ("minutes", "wide", "heart_rate", "sleep", "hourly")},
+        "consents": {member.format(m): consent for m, consent in inputs["consents"].items()},
+        "links": [
+            (member.format(m), provider, _device_apart(account, case), since, until)
+            for m, provider, account, since, until in inputs["links"]
+        ],
+    }
+
+
+def _cross_check(spark, silver, hourly, consents, links):
+    """wearable_minutes.cross_check of `silver` against Fitbit's hourly records `hourly` (dicts of their fields)."""
+    return wearable_minutes.cross_check(
+        silver,
+        bronze_rows(spark, fitbit_hourly_raw.CONTRACT, hourly),
+        HOURLY,
+        linked_account_rows(spark, links),
+        members_rows(spark, consents),
+        location_rows(spark),
+        secrets=SECRETS,
+    )
+
+
+def jvm_parity_case(spark):
+    """Every case of this module's tests in one transform, and its minutes checked against every hourly record the
+    tests wrote, for the JVM parity check."""
+    cases = [_apart(case, inputs) for case, inputs in enumerate(CASES)]
+    consents = {m: consent for case in cases for m, consent in case["consents"].items()}
+    links, minutes, wide, heart_rate, sleep, hourly = (
+        [x for case in cases for x in case[part]]
+        for part in ("links", "minutes", "wide", "heart_rate", "sleep", "hourly")
+    )
+    flagged = _flagged(spark, minutes, consents, links, wide, heart_rate, sleep)
+    silver = valid_rows(flagged, wearable_minutes.CONTRACT)
+    return [flagged, _cross_check(spark, silver, hourly, consents, links)]
 
 
 def test_local_minutes_become_utc_instants_in_the_wearers_home_time_zone(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _minute(),  # New York in winter: UTC-5
-            # Los Angeles in summer (UTC-7): the UTC instant is on the next day, the local date is not
-            _minute("1500000002", "7/1/2025 11:30:00 PM", Steps="112", Intensity="3", METs="85", HeartRate=None,
-                    SleepValue=None, Calories="10.625"),
-        ],
-    )  # fmt: skip
+    raw = [
+        _minute(),  # New York in winter: UTC-5
+        # Los Angeles in summer (UTC-7): the UTC instant is on the next day, the local date is not
+        _minute("1500000002", "7/1/2025 11:30:00 PM", Steps="112", Intensity="3", METs="85", HeartRate=None,
+                SleepValue=None, Calories="10.625"),
+    ]  # fmt: skip
     expected = spark.createDataFrame(
         [
             (member_key(spark, "M1"), datetime(2025, 1, 6, 11, 14), date(2025, 1, 6), 6 * 60 + 14, "America/New_York",
@@ -90,15 +156,11 @@ def _rows(flagged: DataFrame, flag: str | None = None) -> int:
 
 def test_the_first_delivery_of_a_minute_wins(spark):
     later = INGESTED_AT.replace(day=3)
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _minute(Steps="7", _ingested_at=later, _source_file="b.csv"),
-            _minute(_source_file="a.csv"),
-            _minute(_source_file="a.csv", _line_number=9),  # re-sent at the end of the same file
-        ],
-    )
+    raw = [
+        _minute(Steps="7", _ingested_at=later, _source_file="b.csv"),
+        _minute(_source_file="a.csv"),
+        _minute(_source_file="a.csv", _line_number=9),  # re-sent at the end of the same file
+    ]
     flagged = _transform(spark, raw)
     kept = valid_rows(flagged, wearable_minutes.CONTRACT).collect()
     assert [(r.steps, r._source_file, r._line_number) for r in kept] == [(0, "a.csv", 2)]
@@ -106,24 +168,20 @@ def test_the_first_delivery_of_a_minute_wins(spark):
 
 
 def test_each_broken_minute_is_quarantined_with_the_rule_it_broke(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            {"_raw": "1500000001,1/6/2025 6:1", "_parse_error": "expected 8 fields, got 2"},  # a truncated file
-            _minute(at="2025-01-06T06:14:00"),  # another system's format is not guessed
-            _minute(device=None),
-            _minute(Steps="lots"),
-            _minute(Intensity="4"),
-            _minute(Steps="-3"),
-            _minute(HeartRate="300"),
-            _minute(METs="400"),
-            _minute(SleepValue="0"),
-            # 2:30 am on the day New York's clocks jump from 2:00 to 3:00 is no instant at all
-            _minute(at="3/9/2025 2:30:00 AM"),
-            _minute(at="3/9/2025 3:30:00 AM"),
-        ],
-    )
+    raw = [
+        {"_raw": "1500000001,1/6/2025 6:1", "_parse_error": "expected 8 fields, got 2"},  # a truncated file
+        _minute(at="2025-01-06T06:14:00"),  # another system's format is not guessed
+        _minute(device=None),
+        _minute(Steps="lots"),
+        _minute(Intensity="4"),
+        _minute(Steps="-3"),
+        _minute(HeartRate="300"),
+        _minute(METs="400"),
+        _minute(SleepValue="0"),
+        # 2:30 am on the day New York's clocks jump from 2:00 to 3:00 is no instant at all
+        _minute(at="3/9/2025 2:30:00 AM"),
+        _minute(at="3/9/2025 3:30:00 AM"),
+    ]
     flagged = _transform(spark, raw)
     assert quarantine_reasons(flagged) == {
         1: "well_formed_record",
@@ -138,7 +196,7 @@ def test_each_broken_minute_is_quarantined_with_the_rule_it_broke(spark):
         10: "local_minute_exists",
     }
     assert [r._line_number for r in valid_rows(flagged, wearable_minutes.CONTRACT).collect()] == [11]
-    assert _rows(flagged) == raw.count()
+    assert _rows(flagged) == len(raw)
 
 
 def test_minutes_without_consent_are_withheld_neither_kept_nor_quarantined(spark):
@@ -156,7 +214,7 @@ def test_minutes_without_consent_are_withheld_neither_kept_nor_quarantined(spark
         _minute("1500000002", "7/1/2025 12:00:00 AM"),  # consent given that day
     ]
     links = [(m, "fitbit", device, SINCE, None) for m, device in {**DEVICES, "M4": "1500000004"}.items()]
-    flagged = _transform(spark, bronze_rows(spark, RAW, minutes), links=links)
+    flagged = _transform(spark, minutes, links=links)
     withheld = {r._line_number for r in flagged.filter("_is_withheld").collect()}
     assert {line: why for line, why in unconsented.items() if line not in withheld} == {}
     assert [r._line_number for r in valid_rows(flagged, wearable_minutes.CONTRACT).collect()] == [5]
@@ -186,8 +244,8 @@ def test_wide_and_narrow_files_give_the_same_minutes_with_measures_merged_and_a_
         for measure, values in (("Steps", steps), ("Intensity", intensities))
         for i in range(60)
     ]
-    from_wide = _transform(spark, bronze_rows(spark, RAW, []), wide=wide)
-    from_narrow = _transform(spark, bronze_rows(spark, RAW, narrow))
+    from_wide = _transform(spark, [], wide=wide)
+    from_narrow = _transform(spark, narrow)
     expected = [(datetime(2025, 1, 6, 11, i), steps[i], None, intensities[i], None, None, None) for i in range(60)]
     assert _measures(from_wide) == _measures(from_narrow) == expected
     # Every record accounted for: 120 in, 60 rows, the other file's 60 merged into them (not duplicates).
@@ -206,7 +264,7 @@ def test_heart_rate_readings_average_to_their_minute_and_sleep_stamps_floor_to_t
         {"Id": "1500000001", "date": "1/6/2025 6:13:30 AM", "value": "1", "logId": "11523617009"},
         {"Id": "1500000001", "date": "1/6/2025 6:13:30 AM", "value": "1", "logId": "11523617009"},  # re-sent
     ]
-    raw = bronze_rows(spark, RAW, [{"Id": "1500000001", "ActivityMinute": "1/6/2025 6:14:00 AM", "Steps": "12"}])
+    raw = [{"Id": "1500000001", "ActivityMinute": "1/6/2025 6:14:00 AM", "Steps": "12"}]
     flagged = _transform(spark, raw, heart_rate=heart_rate, sleep=sleep)
     assert _measures(flagged) == [
         (datetime(2025, 1, 6, 11, 13), None, None, None, None, None, 1),
@@ -223,15 +281,11 @@ def test_heart_rate_readings_average_to_their_minute_and_sleep_stamps_floor_to_t
     "parseable(wearable_device_id)",
 )
 def test_a_device_id_written_as_a_float_is_the_same_device(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _minute("1.500000001E9"),
-            _minute("1500000001.0", at="1/6/2025 6:15:00 AM"),
-            _minute("1.5000000015E9", at="1/6/2025 6:16:00 AM"),
-        ],
-    )
+    raw = [
+        _minute("1.500000001E9"),
+        _minute("1500000001.0", at="1/6/2025 6:15:00 AM"),
+        _minute("1.5000000015E9", at="1/6/2025 6:16:00 AM"),
+    ]
     flagged = _transform(spark, raw)
     kept = valid_rows(flagged, wearable_minutes.CONTRACT).collect()
     assert {(r.member_key, r._line_number) for r in kept} == {
@@ -248,7 +302,7 @@ def test_a_device_id_written_as_a_float_is_the_same_device(spark):
 )
 def test_the_hour_the_clocks_go_back_is_two_hours_of_minutes(spark):
     night = ["11/2/2025 12:59:00 AM", "11/2/2025 1:30:00 AM", "11/2/2025 1:30:00 AM", "11/2/2025 2:00:00 AM"]
-    raw = bronze_rows(spark, RAW, [_minute(at=at) for at in night] + [_minute(at="11/2/2025 1:30:00 AM")])
+    raw = [_minute(at=at) for at in night] + [_minute(at="11/2/2025 1:30:00 AM")]
     flagged = _transform(spark, raw)
     kept = sorted(
         (r.minute_at, r.local_minute_of_day) for r in valid_rows(flagged, wearable_minutes.CONTRACT).collect()
@@ -264,7 +318,7 @@ def test_the_hour_the_clocks_go_back_is_two_hours_of_minutes(spark):
 
 def test_the_wide_hour_the_clocks_skip_is_quarantined_minute_by_minute(spark):
     wide = [_wide_hour(hour="3/9/2025 2:00:00 AM", values=[0] * 60), _wide_hour(hour="3/9/2025 3:00:00 AM")]
-    flagged = _transform(spark, bronze_rows(spark, RAW, []), wide=wide)
+    flagged = _transform(spark, [], wide=wide)
     reasons = flagged.filter("_quarantine_reason IS NOT NULL").select("_quarantine_reason", "_line_number").collect()
     assert {(r._quarantine_reason, r._line_number) for r in reasons} == {("local_minute_exists", 1)}
     assert len(reasons) == 60
@@ -277,21 +331,16 @@ def test_fitbits_hourly_totals_are_checked_against_the_minutes_sums(spark):
         _minute(at="1/6/2025 6:15:00 AM", Steps="5", Intensity="0"),
         _minute("1500000002", "8/1/2025 9:00:00 AM", Steps="98", Intensity="2"),
     ]
-    silver = valid_rows(_transform(spark, bronze_rows(spark, RAW, minutes)), wearable_minutes.CONTRACT)
-    hourly = bronze_rows(
-        spark,
-        fitbit_hourly_raw.CONTRACT,
-        [
-            {"Id": "1500000001", "ActivityHour": "1/6/2025 6:00:00 AM", "StepTotal": "15", "TotalIntensity": "1"},
-            {"Id": "1500000001", "ActivityHour": "1/6/2025 7:00:00 AM", "StepTotal": "3"},  # no minutes: not compared
-            {"Id": "1.500000002E9", "ActivityHour": "8/1/2025 9:00:00 AM", "StepTotal": "99", "TotalIntensity": "2"},
-        ],
-    )
+    silver = valid_rows(_transform(spark, minutes), wearable_minutes.CONTRACT)
+    hourly = [
+        {"Id": "1500000001", "ActivityHour": "1/6/2025 6:00:00 AM", "StepTotal": "15", "TotalIntensity": "1"},
+        {"Id": "1500000001", "ActivityHour": "1/6/2025 7:00:00 AM", "StepTotal": "3"},  # no minutes: not compared
+        {"Id": "1.500000002E9", "ActivityHour": "8/1/2025 9:00:00 AM", "StepTotal": "99", "TotalIntensity": "2"},
+    ]
+    CASES[-1]["hourly"] = hourly  # checked against the case's minutes in the JVM parity check too
     consents = {"M1": (True, date(2024, 1, 1), "BKN"), "M2": (True, date(2025, 7, 1), "SFO")}
-    accounts = linked_account_rows(spark, [(m, "fitbit", DEVICES[m], SINCE, None) for m in consents])
-    checked = wearable_minutes.cross_check(
-        silver, hourly, HOURLY, accounts, members_rows(spark, consents), location_rows(spark), secrets=SECRETS
-    )
+    links = [(m, "fitbit", DEVICES[m], SINCE, None) for m in consents]
+    checked = _cross_check(spark, silver, hourly, consents, links)
     found = {(r.member_key, r.local_hour, r.fitbit_steps, r.minutes_steps, r.differs) for r in checked.collect()}
     assert found == {(member_key(spark, "M1"), 6, 15, 15, False), (member_key(spark, "M2"), 9, 99, 98, True)}
     assert HOURLY.describe(checked) == (
@@ -330,7 +379,7 @@ def test_minutes_of_a_device_nobody_held_that_day_are_quarantined_as_unknown_acc
         _minute("1500000003", "4/1/2025 6:00:00 AM"),
         _minute("1500000009"),
     ]
-    flagged = _transform(spark, bronze_rows(spark, RAW, minutes), consents, links)
+    flagged = _transform(spark, minutes, consents, links)
     assert _rows(flagged) == len(minutes)  # the lookup never multiplies a minute
     assert quarantine_reasons(flagged) == {n: "unknown_account" for n in (1, 2, 4, 7, 9)}
     assert _rows(flagged, "_is_withheld") == 0

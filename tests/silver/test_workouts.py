@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -45,24 +46,49 @@ def _workout(workout_id="3925200001", **fields):
             "Source": "MapMyRun iPhone", "Link": f"{WORKOUT_URL}{workout_id}", **fields}  # fmt: skip
 
 
-def _transform(spark, raw):
+# Every test's Bronze records, in the order the tests ran: the JVM parity check runs them all at once.
+CASES: list[list[dict]] = []
+
+
+def _flagged(spark, records):
     pii = member_pii_rows(spark, list(CONSENTS))
     links = linked_account_rows(spark, LINKS)
-    return computed(workouts.transform(raw, pii, members_rows(spark, CONSENTS), links, secrets=SECRETS))
+    return workouts.transform(
+        bronze_rows(spark, RAW, records), pii, members_rows(spark, CONSENTS), links, secrets=SECRETS
+    )
+
+
+def _transform(spark, records):
+    CASES.append(records)
+    return computed(_flagged(spark, records))
+
+
+def _numbered_apart(record: dict, case: int) -> dict:
+    """A case's record with its workout number suffixed by the case's, on a line of the case's own file: cases
+    that share a number would otherwise dedupe each other. A zero-padded number stays the same workout."""
+    lineage = {"_source_file": f"test/case-{case:02d}/part-00000"}
+    link = record.get("Link")
+    return {**lineage, **record, "Link": link and re.sub(r"(\d+)(/?\s*)$", rf"\g<1>{case:02d}\2", link)}
+
+
+def jvm_parity_case(spark):
+    """Every case of this module's tests in one transform, for the JVM parity check."""
+    records = [
+        {"_line_number": line, **_numbered_apart(record, case)}
+        for case, records in enumerate(CASES)
+        for line, record in enumerate(records, start=1)
+    ]
+    return [_flagged(spark, records)]
 
 
 def test_workouts_are_typed_in_metric_units_whatever_the_connector_wrote(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _workout(),
-            # Garmin's connector writes the duration as h:mm:ss; a June date is not abbreviated
-            _workout("3926400002", date_submitted="July 2, 2025", workout_date="June 30, 2025",
-                     activity_type=" Walk ", workout_time_seconds="1:08:49", calories_burned_kcal=None,
-                     avg_heart_rate=None, Steps=None, Source="Garmin Connect", Link=f" {WORKOUT_URL}3926400002/ "),
-        ],
-    )  # fmt: skip
+    raw = [
+        _workout(),
+        # Garmin's connector writes the duration as h:mm:ss; a June date is not abbreviated
+        _workout("3926400002", date_submitted="July 2, 2025", workout_date="June 30, 2025",
+                 activity_type=" Walk ", workout_time_seconds="1:08:49", calories_burned_kcal=None,
+                 avg_heart_rate=None, Steps=None, Source="Garmin Connect", Link=f" {WORKOUT_URL}3926400002/ "),
+    ]  # fmt: skip
     run, walk = pseudonym_of("3925200001"), pseudonym_of("3926400002")
     expected = spark.createDataFrame(
         [
@@ -87,7 +113,7 @@ def test_workouts_are_typed_in_metric_units_whatever_the_connector_wrote(spark):
 )
 def test_a_workout_is_known_by_a_pseudonym_that_cannot_rebuild_its_link(spark):
     number = "3925200001"
-    raw = bronze_rows(spark, RAW, [_workout(number), _workout(f"0{number}")])  # re-sent, zero-padded
+    raw = [_workout(number), _workout(f"0{number}")]  # re-sent, zero-padded
     kept = valid_rows(_transform(spark, raw), workouts.CONTRACT)
     (row,) = kept.collect()  # one workout: the same number is the same pseudonym
     assert row.workout_key == pseudonym_of(number) != pseudonym_of(number, salt="another-salt-0123456")
@@ -100,22 +126,19 @@ def test_dates_are_read_in_every_month_as_mapmyrun_writes_them(spark):
     records = [
         _workout(str(i), workout_date=_mapmyrun_date(d), date_submitted=submitted) for i, d in enumerate(days, 1)
     ]
-    raw = bronze_rows(spark, RAW, records)
-    parsed = {r.workout_key: r.workout_date for r in valid_rows(_transform(spark, raw), workouts.CONTRACT).collect()}
+    parsed = {
+        r.workout_key: r.workout_date for r in valid_rows(_transform(spark, records), workouts.CONTRACT).collect()
+    }
     assert parsed == {pseudonym_of(str(i)): d for i, d in enumerate(days, 1)}
 
 
 def test_contact_details_typed_into_a_note_are_redacted(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _workout("1", Notes="Tempo run, felt strong please reach me at ann.lee@example.com"),
-            _workout("2", Notes="call me on (209) 754-6088"),
-            _workout("3", Notes="Dog walk contact: +1 982 893 2645"),
-            _workout("4", Notes="Intervals on the track, 8 x 400"),
-        ],
-    )
+    raw = [
+        _workout("1", Notes="Tempo run, felt strong please reach me at ann.lee@example.com"),
+        _workout("2", Notes="call me on (209) 754-6088"),
+        _workout("3", Notes="Dog walk contact: +1 982 893 2645"),
+        _workout("4", Notes="Intervals on the track, 8 x 400"),
+    ]
     kept = valid_rows(_transform(spark, raw), workouts.CONTRACT).collect()
     assert {r.workout_key: (r.note, r.note_redacted) for r in kept} == {
         pseudonym_of("1"): ("Tempo run, felt strong please reach me at [redacted]", True),
@@ -127,15 +150,11 @@ def test_contact_details_typed_into_a_note_are_redacted(spark):
 
 def test_the_first_delivery_of_a_workout_wins(spark):
     later = INGESTED_AT.replace(day=3)
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _workout(activity_type="Walk", _ingested_at=later, _source_file="b.csv"),
-            _workout(_source_file="a.csv"),
-            _workout(_source_file="a.csv", _line_number=9),  # re-sent at the end of the same file
-        ],
-    )
+    raw = [
+        _workout(activity_type="Walk", _ingested_at=later, _source_file="b.csv"),
+        _workout(_source_file="a.csv"),
+        _workout(_source_file="a.csv", _line_number=9),  # re-sent at the end of the same file
+    ]
     flagged = _transform(spark, raw)
     kept = valid_rows(flagged, workouts.CONTRACT).collect()
     assert [(r.activity_type, r._source_file, r._line_number) for r in kept] == [("run", "a.csv", 2)]
@@ -143,28 +162,24 @@ def test_the_first_delivery_of_a_workout_wins(spark):
 
 
 def test_each_broken_workout_is_quarantined_with_the_rule_it_broke(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            {"_raw": "M1,Jan. 6", "_parse_error": "expected 15 fields, got 2"},
-            _workout("2", member_id=None),
-            _workout("4", workout_date="05/01/2025"),  # day-first or month-first: not guessed
-            _workout("5", workout_time_seconds="1:75:00"),
-            _workout(Link="https://www.mapmyfitness.com/routes/view/123"),
-            _workout("7", workout_date="Jan. 7, 2025"),  # logged a day before it happened
-            _workout("8", max_pace_min_mi="9.50"),  # the fastest moment slower than the average
-            # a car ride logged as a run: 30 miles at 2.5 min/mi (24 mph), the GPS glitch the generator makes
-            _workout("9", distance_mi="30.00", avg_pace_min_mi="2.50", max_pace_min_mi="1.80", avg_speed_mi_h="24.00",
-                     workout_time_seconds="4500"),
-            # 25 miles at 4.4 min/mi: under the marathon record pace, though a mile at that pace would be human
-            _workout("10", distance_mi="25.00", avg_pace_min_mi="4.40", max_pace_min_mi="3.50", avg_speed_mi_h="13.64",
-                     workout_time_seconds="6600"),
-            _workout("11", workout_time_seconds="86400"),  # the app left running for a day
-            _workout("12", avg_heart_rate="300"),
-            _workout("13", distance_mi="3.00", avg_pace_min_mi="4.40", max_pace_min_mi="4.00", avg_speed_mi_h="13.64"),
-        ],
-    )  # fmt: skip
+    raw = [
+        {"_raw": "M1,Jan. 6", "_parse_error": "expected 15 fields, got 2"},
+        _workout("2", member_id=None),
+        _workout("4", workout_date="05/01/2025"),  # day-first or month-first: not guessed
+        _workout("5", workout_time_seconds="1:75:00"),
+        _workout(Link="https://www.mapmyfitness.com/routes/view/123"),
+        _workout("7", workout_date="Jan. 7, 2025"),  # logged a day before it happened
+        _workout("8", max_pace_min_mi="9.50"),  # the fastest moment slower than the average
+        # a car ride logged as a run: 30 miles at 2.5 min/mi (24 mph), the GPS glitch the generator makes
+        _workout("9", distance_mi="30.00", avg_pace_min_mi="2.50", max_pace_min_mi="1.80", avg_speed_mi_h="24.00",
+                 workout_time_seconds="4500"),
+        # 25 miles at 4.4 min/mi: under the marathon record pace, though a mile at that pace would be human
+        _workout("10", distance_mi="25.00", avg_pace_min_mi="4.40", max_pace_min_mi="3.50", avg_speed_mi_h="13.64",
+                 workout_time_seconds="6600"),
+        _workout("11", workout_time_seconds="86400"),  # the app left running for a day
+        _workout("12", avg_heart_rate="300"),
+        _workout("13", distance_mi="3.00", avg_pace_min_mi="4.40", max_pace_min_mi="4.00", avg_speed_mi_h="13.64"),
+    ]  # fmt: skip
     flagged = _transform(spark, raw)
     assert quarantine_reasons(flagged) == {
         1: "well_formed_record",
@@ -180,7 +195,7 @@ def test_each_broken_workout_is_quarantined_with_the_rule_it_broke(spark):
         11: "between(avg_heart_rate,25,250)",
     }
     assert [r.workout_key for r in valid_rows(flagged, workouts.CONTRACT).collect()] == [pseudonym_of("13")]
-    assert flagged.count() == raw.count()
+    assert flagged.count() == len(raw)
 
 
 def test_workouts_without_consent_are_withheld_neither_kept_nor_quarantined(spark):
@@ -190,17 +205,13 @@ def test_workouts_without_consent_are_withheld_neither_kept_nor_quarantined(spar
         3: "no member has this number: perhaps one whose record is quarantined, so nobody known consented",
         4: "unconsented data is not checked",
     }
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _workout(member_id="M3"),
-            _workout(member_id="M2", workout_date="June 30, 2025", date_submitted="July 1, 2025"),
-            _workout(member_id="M999999"),
-            _workout(member_id="M3", distance_mi="30.00", avg_pace_min_mi="2.50"),
-            _workout("2", member_id="M2", workout_date="July 1, 2025", date_submitted="July 1, 2025"),
-        ],
-    )
+    raw = [
+        _workout(member_id="M3"),
+        _workout(member_id="M2", workout_date="June 30, 2025", date_submitted="July 1, 2025"),
+        _workout(member_id="M999999"),
+        _workout(member_id="M3", distance_mi="30.00", avg_pace_min_mi="2.50"),
+        _workout("2", member_id="M2", workout_date="July 1, 2025", date_submitted="July 1, 2025"),
+    ]
     flagged = _transform(spark, raw)
     withheld = {r._line_number for r in flagged.filter("_is_withheld").collect()}
     assert {line: why for line, why in unconsented.items() if line not in withheld} == {}
@@ -221,24 +232,20 @@ def test_an_imported_export_is_its_member_named_in_the_file_or_the_holder_of_its
         return _workout(number, member_id=None, workout_date=day, date_submitted=day,
                         _source_file=IMPORTED.format(owner), **fields)  # fmt: skip
 
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            imported("member-M1", "1", "Jan. 5, 2025"),
-            imported(_account("111111111"), "2", "Jan. 5, 2025"),
-            imported(_account("222222222"), "3", "Dec. 31, 2024"),  # M1 still held the account
-            imported(_account("222222222"), "4", "Mar. 1, 2025"),  # M2 linked it that day; consent came in July
-            imported(_account("222222222"), "5", "July 2, 2025"),
-            imported(_account("222222222"), "6", "Feb. 1, 2025"),  # between the two: nobody's
-            imported(_account("111111111"), "7", "Dec. 31, 2024"),  # before M1 linked it
-            imported(_account("999999999"), "8", "Jan. 5, 2025"),  # linked to nobody
-            imported(_account("333333333"), "9", "Jan. 5, 2025"),  # M3 has not consented
-            _workout("10", member_id=None, _source_file="workouts/2025-08-01/user123456789_workout_history.csv"),
-            # An account id in the clear is no account_key: nobody's, not M1's by a pseudonym worked out of it
-            imported("account-111111111", "11", "Jan. 5, 2025"),
-        ],
-    )
+    raw = [
+        imported("member-M1", "1", "Jan. 5, 2025"),
+        imported(_account("111111111"), "2", "Jan. 5, 2025"),
+        imported(_account("222222222"), "3", "Dec. 31, 2024"),  # M1 still held the account
+        imported(_account("222222222"), "4", "Mar. 1, 2025"),  # M2 linked it that day; consent came in July
+        imported(_account("222222222"), "5", "July 2, 2025"),
+        imported(_account("222222222"), "6", "Feb. 1, 2025"),  # between the two: nobody's
+        imported(_account("111111111"), "7", "Dec. 31, 2024"),  # before M1 linked it
+        imported(_account("999999999"), "8", "Jan. 5, 2025"),  # linked to nobody
+        imported(_account("333333333"), "9", "Jan. 5, 2025"),  # M3 has not consented
+        _workout("10", member_id=None, _source_file="workouts/2025-08-01/user123456789_workout_history.csv"),
+        # An account id in the clear is no account_key: nobody's, not M1's by a pseudonym worked out of it
+        imported("account-111111111", "11", "Jan. 5, 2025"),
+    ]
     flagged = _transform(spark, raw)
     kept = {r.workout_key: r.member_key for r in valid_rows(flagged, workouts.CONTRACT).collect()}
     assert kept == {
@@ -247,7 +254,7 @@ def test_an_imported_export_is_its_member_named_in_the_file_or_the_holder_of_its
     assert quarantine_reasons(flagged) == {6: "unknown_account", 7: "unknown_account", 8: "unknown_account",
                                            10: "owner_named", 11: "unknown_account"}  # fmt: skip
     assert {r._line_number for r in flagged.filter("_is_withheld").collect()} == {4, 9}
-    assert flagged.count() == raw.count()
+    assert flagged.count() == len(raw)
 
 
 IMPERIAL = ("distance_mi", "avg_pace_min_mi", "max_pace_min_mi", "avg_speed_mi_h")
@@ -261,7 +268,7 @@ def _metric(workout_id, **fields):
 
 
 def _measures(spark, records):
-    kept = valid_rows(_transform(spark, bronze_rows(spark, RAW, records)), workouts.CONTRACT).collect()
+    kept = valid_rows(_transform(spark, records), workouts.CONTRACT).collect()
     names = ("distance_km", "avg_pace_min_per_km", "max_pace_min_per_km", "avg_speed_kmh", "max_speed_kmh")
     return {r.workout_key: tuple(r[n] for n in names) for r in kept}
 
@@ -299,21 +306,17 @@ def test_metric_imperial_and_unitless_exports_reach_the_same_units(spark):
     observed="each workout reaches silver.workouts; none is quarantined",
 )
 def test_what_mapmyrun_writes_for_no_data_keeps_the_workout(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _metric("1", avg_heart_rate="0"),
-            _metric("2", avg_heart_rate=None),
-            _metric("3", activity_type="Weight Workout", distance_km="0", avg_pace_min_km="0", max_pace_min_km="0",
-                    avg_speed_km_h="0", max_speed_km_h="0"),
-            _metric("4", max_pace_min_km="0.481645938", max_speed_km_h="124.5728817"),
-            # 60 km at 36 km/h: faster than any run, an ordinary ride
-            _metric("5", activity_type="Bike Ride", distance_km="60", avg_pace_min_km="1.667", avg_speed_km_h="36",
-                    max_pace_min_km="1.2", max_speed_km_h="50", workout_time_seconds="6000"),
-            _workout("6", workout_time_seconds="0", avg_pace_min_mi="0", avg_speed_mi_h="0"),  # logged by hand
-        ],
-    )  # fmt: skip
+    raw = [
+        _metric("1", avg_heart_rate="0"),
+        _metric("2", avg_heart_rate=None),
+        _metric("3", activity_type="Weight Workout", distance_km="0", avg_pace_min_km="0", max_pace_min_km="0",
+                avg_speed_km_h="0", max_speed_km_h="0"),
+        _metric("4", max_pace_min_km="0.481645938", max_speed_km_h="124.5728817"),
+        # 60 km at 36 km/h: faster than any run, an ordinary ride
+        _metric("5", activity_type="Bike Ride", distance_km="60", avg_pace_min_km="1.667", avg_speed_km_h="36",
+                max_pace_min_km="1.2", max_speed_km_h="50", workout_time_seconds="6000"),
+        _workout("6", workout_time_seconds="0", avg_pace_min_mi="0", avg_speed_mi_h="0"),  # logged by hand
+    ]  # fmt: skip
     flagged = _transform(spark, raw)
     assert quarantine_reasons(flagged) == {}
     kept = {r.workout_key: r for r in valid_rows(flagged, workouts.CONTRACT).collect()}
@@ -342,7 +345,7 @@ def test_activity_types_are_known_on_foot_or_not(activity, on_foot):
 
 
 def test_on_foot_is_judged_by_the_engine_as_by_the_pattern(spark):
-    raw = bronze_rows(spark, RAW, [_workout("1", activity_type="Dog Walk"), _workout("2", activity_type="Bike Ride")])
+    raw = [_workout("1", activity_type="Dog Walk"), _workout("2", activity_type="Bike Ride")]
     kept = valid_rows(_transform(spark, raw), workouts.CONTRACT).collect()
     assert {r.activity_type: r.on_foot for r in kept} == {"dog walk": True, "bike ride": False}
 
@@ -356,7 +359,7 @@ def test_a_note_written_as_a_bytes_literal_is_decoded(spark):
         "Imported Workout": "Imported Workout",  # the 2017 export wrote plain text
         "b'cut off": "b'cut off",  # no literal: kept as written, not lost
     }
-    raw = bronze_rows(spark, RAW, [_workout(str(i), Notes=w) for i, w in enumerate(written, 1)])
+    raw = [_workout(str(i), Notes=w) for i, w in enumerate(written, 1)]
     kept = {r.workout_key: r.note for r in valid_rows(_transform(spark, raw), workouts.CONTRACT).collect()}
     assert kept == {pseudonym_of(str(i)): note for i, note in enumerate(written.values(), 1)}
 
@@ -367,6 +370,6 @@ def test_a_note_written_as_a_bytes_literal_is_decoded(spark):
     observed="silver.workouts_quarantine holds them with that reason",
 )
 def test_a_file_without_a_required_column_is_quarantined_as_missing_it(spark):
-    raw = bronze_rows(spark, RAW, [_workout("1", Link=None, _missing_fields=["Link"]), _workout("2")])
+    raw = [_workout("1", Link=None, _missing_fields=["Link"]), _workout("2")]
     flagged = _transform(spark, raw)
     assert quarantine_reasons(flagged) == {1: "missing_column(Link)"}
