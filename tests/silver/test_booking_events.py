@@ -3,7 +3,15 @@ from datetime import datetime
 from bronze.attendance_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import booking_events
-from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows, member_key, member_pii_rows, quarantine_reasons
+from tests.builders import (
+    INGESTED_AT,
+    assert_same_rows,
+    bronze_rows,
+    computed,
+    member_key,
+    member_pii_rows,
+    quarantine_reasons,
+)
 from tests.silver.reference_rows import session_rows
 
 SESSION = "BKN-20250106-1830"
@@ -15,7 +23,7 @@ def _event(booking_id="BK1", status="booked", time="2025-01-06 08:14:37", tz="Am
 
 
 def _transform(spark, raw):
-    return booking_events.transform(raw, member_pii_rows(spark, ["M1", "M2"]), session_rows(spark, [SESSION]))
+    return computed(booking_events.transform(raw, member_pii_rows(spark, ["M1", "M2"]), session_rows(spark, [SESSION])))
 
 
 def test_events_get_utc_instants_normalised_statuses_and_the_members_pseudonym(spark):

@@ -11,6 +11,7 @@ from tests.builders import (
     SECRETS,
     assert_same_rows,
     bronze_rows,
+    computed,
     member_key,
     member_pii_rows,
     quarantine_reasons,
@@ -25,7 +26,7 @@ def _cancellation(member_id="M1", at="2025-01-09 10:15:31", **fields):
 
 def _transform(spark, raw):
     refs = member_pii_rows(spark, ["M1", "M2", "M3"]), location_rows(spark, {"CHI": "America/Chicago"})
-    return cancellations.transform(raw, *refs, secrets=SECRETS)
+    return computed(cancellations.transform(raw, *refs, secrets=SECRETS))
 
 
 def _key(spark, cancellation_id):

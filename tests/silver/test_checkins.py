@@ -3,11 +3,19 @@ from datetime import UTC, date, datetime
 from bronze.checkins_raw import CONTRACT as RAW
 from fitlake.quality import quarantined_rows, valid_rows
 from silver import checkins
-from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows, member_key, member_pii_rows, quarantine_reasons
+from tests.builders import (
+    INGESTED_AT,
+    assert_same_rows,
+    bronze_rows,
+    computed,
+    member_key,
+    member_pii_rows,
+    quarantine_reasons,
+)
 
 
 def _transform(spark, raw):
-    return checkins.transform(raw, member_pii_rows(spark, ["M1", "M2"]))
+    return computed(checkins.transform(raw, member_pii_rows(spark, ["M1", "M2"])))
 
 
 def _checkin(checkin_id, time="2025-01-06 06:14:33", tz="America/New_York", **fields):

@@ -9,6 +9,7 @@ from tests.builders import (
     SECRETS,
     assert_same_rows,
     bronze_rows,
+    computed,
     member_key,
     member_pii_rows,
     quarantine_reasons,
@@ -38,7 +39,7 @@ def _came(spark, *attended):
 
 def _transform(spark, raw, came=((EVENING, "M1"), (EVENING, "M2"), (MORNING, "M3"))):
     refs = member_pii_rows(spark, ["M1", "M2", "M3"]), session_rows(spark, [MORNING, EVENING])
-    return class_feedback.transform(raw, *refs, _came(spark, *came), secrets=SECRETS)
+    return computed(class_feedback.transform(raw, *refs, _came(spark, *came), secrets=SECRETS))
 
 
 def test_answers_get_whole_stars_utc_instants_the_sites_local_date_and_the_members_pseudonym(spark):

@@ -3,7 +3,7 @@ from datetime import date, datetime
 from bronze.class_schedule_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import class_sessions
-from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows, quarantine_reasons
+from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows, computed, quarantine_reasons
 from tests.silver.reference_rows import instructor_rows, location_rows
 
 
@@ -14,7 +14,7 @@ def _session(session_id="BKN-20250106-0600", start="2025-01-06 06:00:00", tz="Am
 
 def _transform(spark, raw):
     refs = location_rows(spark, {"BKN": "America/New_York", "LDN": "Europe/London"}), instructor_rows(spark, ["I0001"])
-    return class_sessions.transform(raw, *refs)
+    return computed(class_sessions.transform(raw, *refs))
 
 
 def test_the_local_start_becomes_a_utc_instant_with_the_sites_date_and_hour(spark):

@@ -4,7 +4,15 @@ from decimal import Decimal
 from bronze.equipment_sessions_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import equipment_sessions
-from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows, member_key, member_pii_rows, quarantine_reasons
+from tests.builders import (
+    INGESTED_AT,
+    assert_same_rows,
+    bronze_rows,
+    computed,
+    member_key,
+    member_pii_rows,
+    quarantine_reasons,
+)
 from tests.silver.sites import location_rows
 
 
@@ -16,7 +24,7 @@ def _session(session_id, started_at="2025-01-06T12:02:55Z", machine_id="BKN-CHP-
 
 def _transform(spark, sessions):
     raw = bronze_rows(spark, RAW, sessions)
-    return equipment_sessions.transform(raw, member_pii_rows(spark, ["M1"]), location_rows(spark))
+    return computed(equipment_sessions.transform(raw, member_pii_rows(spark, ["M1"]), location_rows(spark)))
 
 
 def test_sessions_keep_their_utc_instant_and_get_the_site_of_the_machine(spark):

@@ -3,7 +3,15 @@ from datetime import date, datetime
 from bronze.facility_usage_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import facility_visits
-from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows, member_key, member_pii_rows, quarantine_reasons
+from tests.builders import (
+    INGESTED_AT,
+    assert_same_rows,
+    bronze_rows,
+    computed,
+    member_key,
+    member_pii_rows,
+    quarantine_reasons,
+)
 from tests.silver.sites import location_rows
 
 
@@ -14,7 +22,7 @@ def _visit(usage_id, entered_at="2025-01-06 07:17:16", location_id="BKN", **fiel
 
 def _transform(spark, visits):
     raw = bronze_rows(spark, RAW, visits)
-    return facility_visits.transform(raw, member_pii_rows(spark, ["M1"]), location_rows(spark))
+    return computed(facility_visits.transform(raw, member_pii_rows(spark, ["M1"]), location_rows(spark)))
 
 
 def test_local_times_become_utc_instants_with_the_zone_of_the_site(spark):

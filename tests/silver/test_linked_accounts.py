@@ -10,6 +10,7 @@ from tests.builders import (
     SECRETS,
     assert_same_rows,
     bronze_rows,
+    computed,
     member_key,
     pseudonym_of,
     quarantine_reasons,
@@ -22,7 +23,7 @@ def _link(member_id="M1", provider="fitbit", account_id="1500000001", linked="20
 
 
 def _transform(spark, raw):
-    return linked_accounts.transform(raw, secrets=SECRETS)
+    return computed(linked_accounts.transform(raw, secrets=SECRETS))
 
 
 def test_links_are_typed_and_accounts_known_by_a_pseudonym(spark):

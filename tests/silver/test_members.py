@@ -4,7 +4,7 @@ from decimal import Decimal
 from bronze.members_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import member_pii, members
-from tests.builders import SECRETS, assert_same_rows, bronze_rows, member_key, quarantine_reasons
+from tests.builders import SECRETS, assert_same_rows, bronze_rows, computed, member_key, quarantine_reasons
 
 PII = {"first_name": "Jane", "last_name": "Doe", "email": "jane@example.com", "phone": "555-0100"}
 
@@ -17,7 +17,7 @@ def _member(member_id="M1", exported_at="2025-01-01 23:50:00", **fields):
 
 
 def _transform(raw):
-    return members.transform(raw, secrets=SECRETS)
+    return computed(members.transform(raw, secrets=SECRETS))
 
 
 def test_the_latest_export_is_the_members_state_under_a_pseudonym_without_contact_details(spark):

@@ -4,7 +4,15 @@ from decimal import Decimal
 from bronze.retail_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import products, retail_lines
-from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows, member_key, member_pii_rows, quarantine_reasons
+from tests.builders import (
+    INGESTED_AT,
+    assert_same_rows,
+    bronze_rows,
+    computed,
+    member_key,
+    member_pii_rows,
+    quarantine_reasons,
+)
 from tests.silver.sites import location_rows
 
 CATALOG = [
@@ -24,7 +32,7 @@ def _line(receipt_id, line_number="1", **fields):
 def _transform(spark, lines):
     catalog = spark.createDataFrame(CATALOG, products.CONTRACT.spark_schema)
     members = member_pii_rows(spark, ["M1", "M2"])
-    return retail_lines.transform(bronze_rows(spark, RAW, lines), members, catalog, location_rows(spark))
+    return computed(retail_lines.transform(bronze_rows(spark, RAW, lines), members, catalog, location_rows(spark)))
 
 
 def test_lines_get_the_products_sku_the_members_key_and_the_instant_in_utc(spark):

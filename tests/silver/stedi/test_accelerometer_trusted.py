@@ -1,7 +1,7 @@
 from bronze.stedi.accelerometer_landing import CONTRACT as LANDING
 from fitlake.quality import count_outcomes, quarantined_rows, valid_rows
 from silver.stedi import accelerometer_trusted
-from tests.builders import INGESTED_AT, SECRETS, assert_same_rows, bronze_rows, quarantine_reasons
+from tests.builders import INGESTED_AT, SECRETS, assert_same_rows, bronze_rows, computed, quarantine_reasons
 from tests.stedi_builders import at, customer_trusted_rows, key, millis
 
 BRONZE_FILE = "test/2025-01-01/part-00000"  # tests.builders.bronze_rows' default lineage
@@ -14,7 +14,7 @@ def _reading(user, seconds, x="1.0", y="0.0", z="-1.0"):
 def _trusted(spark, readings, consenting=("ada@test.com",)):
     customers = customer_trusted_rows(spark, [(email, f"S-{email}") for email in consenting])
     landing = bronze_rows(spark, LANDING, readings)
-    return accelerometer_trusted.transform(landing, customers, secrets=SECRETS)
+    return computed(accelerometer_trusted.transform(landing, customers, secrets=SECRETS))
 
 
 def test_readings_of_trusted_customers_carry_their_key_and_the_rest_are_withheld(spark):

@@ -1,14 +1,14 @@
 from bronze.stedi.customer_landing import CONTRACT as LANDING
 from fitlake.quality import count_outcomes, valid_rows
 from silver.stedi import customer_trusted
-from tests.builders import SECRETS, assert_same_rows, bronze_rows, quarantine_reasons
+from tests.builders import SECRETS, assert_same_rows, bronze_rows, computed, quarantine_reasons
 from tests.stedi_builders import T0, at, customer, key, millis
 
 PERSONAL = {"customerName", "email", "phone", "birthDay"}
 
 
 def _trusted(spark, records):
-    return customer_trusted.transform(bronze_rows(spark, LANDING, records), secrets=SECRETS)
+    return computed(customer_trusted.transform(bronze_rows(spark, LANDING, records), secrets=SECRETS))
 
 
 def test_consenting_customers_are_kept_by_pseudonym_and_the_others_withheld(spark):

@@ -1,7 +1,7 @@
 from bronze.stedi.step_trainer_landing import CONTRACT as LANDING
 from fitlake.quality import count_outcomes, valid_rows
 from silver.stedi import step_trainer_trusted
-from tests.builders import assert_same_rows, bronze_rows, quarantine_reasons
+from tests.builders import assert_same_rows, bronze_rows, computed, quarantine_reasons
 from tests.stedi_builders import accelerometer_trusted_rows, at, customer_trusted_rows, millis
 
 BRONZE_FILE = "test/2025-01-01/part-00000"  # tests.builders.bronze_rows' default lineage
@@ -19,10 +19,12 @@ def _reading(serial, seconds, distance="250"):
 
 
 def _trusted(spark, readings):
-    return step_trainer_trusted.transform(
-        bronze_rows(spark, LANDING, readings),
-        customer_trusted_rows(spark, OWNERS),
-        accelerometer_trusted_rows(spark, PHONES),
+    return computed(
+        step_trainer_trusted.transform(
+            bronze_rows(spark, LANDING, readings),
+            customer_trusted_rows(spark, OWNERS),
+            accelerometer_trusted_rows(spark, PHONES),
+        )
     )
 
 
