@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -89,6 +91,22 @@ def bronze_rows(spark: SparkSession, contract: TableContract, records: list[dict
             columns[i] = list(seal(pd.Series(columns[i], dtype=object)))
         rows = [tuple(r) for r in zip(*columns, strict=True)]
     return spark.createDataFrame(rows, contract.spark_schema)
+
+
+def apart(case: int, records: list[dict], **moved: Callable[[object, int], object]) -> list[dict]:
+    """A case's Bronze records made ready to run beside other cases in one transform (a module's
+    `jvm_parity_case`): on lines of a file of the case's own, and each field named in `moved` changed by its
+    function of (value, case), so that cases sharing a key, a device or a member neither dedupe nor merge."""
+    return [
+        {"_source_file": f"test/case-{case:02d}/part-00000", "_line_number": line, **record}
+        | {name: move(record[name], case) for name, move in moved.items() if name in record}
+        for line, record in enumerate(records, start=1)
+    ]
+
+
+def tagged(identifier: str | None, case: int) -> str | None:
+    """An identifier made a case's own (for `apart`): tagged after its leading spaces, so its spacing still shows."""
+    return identifier and re.sub(r"^(\s*)", rf"\g<1>c{case:02d}-", identifier, count=1)
 
 
 def column_comments(spark: SparkSession, table: str) -> dict[str, str | None]:

@@ -5,12 +5,14 @@ from fitlake.quality import valid_rows
 from silver import booking_events
 from tests.builders import (
     INGESTED_AT,
+    apart,
     assert_same_rows,
     bronze_rows,
     computed,
     member_key,
     member_pii_rows,
     quarantine_reasons,
+    tagged,
 )
 from tests.silver.reference_rows import session_rows
 
@@ -22,21 +24,33 @@ def _event(booking_id="BK1", status="booked", time="2025-01-06 08:14:37", tz="Am
             "class_type": "spinning", "status": status, "event_time": time, "site_timezone": tz, **fields}  # fmt: skip
 
 
-def _transform(spark, raw):
-    return computed(booking_events.transform(raw, member_pii_rows(spark, ["M1", "M2"]), session_rows(spark, [SESSION])))
+# Every test's Bronze records, in the order the tests ran: the JVM parity check runs them all at once.
+CASES: list[list[dict]] = []
+
+
+def _flagged(spark, records):
+    refs = member_pii_rows(spark, ["M1", "M2"]), session_rows(spark, [SESSION])
+    return booking_events.transform(bronze_rows(spark, RAW, records), *refs)
+
+
+def _transform(spark, records):
+    CASES.append(records)
+    return computed(_flagged(spark, records))
+
+
+def jvm_parity_case(spark):
+    """Every case of this module's tests in one transform, for the JVM parity check."""
+    records = [r for case, records in enumerate(CASES) for r in apart(case, records, booking_id=tagged)]
+    return [_flagged(spark, records)]
 
 
 def test_events_get_utc_instants_normalised_statuses_and_the_members_pseudonym(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _event(),  # winter: New York is UTC-5
-            _event(status=" No-Show ", time="2025-01-06 19:30:00", class_type="HIIT"),
-            _event("BK2", "Late Cancel", member_id=" M2 "),
-            _event("BK3", "WAITLIST", "2025-07-01 23:30:00", "America/Los_Angeles"),  # summer: UTC-7
-        ],
-    )
+    raw = [
+        _event(),  # winter: New York is UTC-5
+        _event(status=" No-Show ", time="2025-01-06 19:30:00", class_type="HIIT"),
+        _event("BK2", "Late Cancel", member_id=" M2 "),
+        _event("BK3", "WAITLIST", "2025-07-01 23:30:00", "America/Los_Angeles"),  # summer: UTC-7
+    ]
     m1, m2 = member_key(spark, "M1"), member_key(spark, "M2")
     expected = spark.createDataFrame(
         [
@@ -55,16 +69,12 @@ def test_events_get_utc_instants_normalised_statuses_and_the_members_pseudonym(s
 
 
 def test_the_first_delivery_of_a_booking_event_wins(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _event(instructor_id="I0009", _ingested_at=INGESTED_AT.replace(day=3)),
-            _event(),
-            _event(status="attended"),  # another event of the same booking, not a copy
-            _event(_line_number=9),  # re-sent at the end of the file
-        ],
-    )
+    raw = [
+        _event(instructor_id="I0009", _ingested_at=INGESTED_AT.replace(day=3)),
+        _event(),
+        _event(status="attended"),  # another event of the same booking, not a copy
+        _event(_line_number=9),  # re-sent at the end of the file
+    ]
     flagged = _transform(spark, raw)
     kept = valid_rows(flagged, booking_events.CONTRACT).collect()
     assert sorted((r.status, r.instructor_id, r._line_number) for r in kept) == [
@@ -75,21 +85,17 @@ def test_the_first_delivery_of_a_booking_event_wins(spark):
 
 
 def test_each_broken_booking_event_is_quarantined_with_the_rule_it_broke(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            {"_raw": '{"booking_id":"BK1","sess', "_parse_error": "malformed JSON: not a JSON object"},
-            _event("BK2", member_id=None),
-            _event("BK3", member_id="M999999"),
-            _event("BK4", session_id="BKN-20250106-0300"),
-            _event("BK5", time="01/06/2025 08:14 AM"),
-            _event("BK6", status="cancelled"),
-            _event("BK7", tz="Mars/Olympus_Mons"),
-            _event("BK8", session_id=None),
-            _event("BK9"),
-        ],
-    )
+    raw = [
+        {"_raw": '{"booking_id":"BK1","sess', "_parse_error": "malformed JSON: not a JSON object"},
+        _event("BK2", member_id=None),
+        _event("BK3", member_id="M999999"),
+        _event("BK4", session_id="BKN-20250106-0300"),
+        _event("BK5", time="01/06/2025 08:14 AM"),
+        _event("BK6", status="cancelled"),
+        _event("BK7", tz="Mars/Olympus_Mons"),
+        _event("BK8", session_id=None),
+        _event("BK9"),
+    ]
     flagged = _transform(spark, raw)
     assert quarantine_reasons(flagged) == {
         1: "well_formed_record",
@@ -102,4 +108,4 @@ def test_each_broken_booking_event_is_quarantined_with_the_rule_it_broke(spark):
         8: "not_null(session_id)",
     }
     assert [r.booking_id for r in valid_rows(flagged, booking_events.CONTRACT).collect()] == ["BK9"]
-    assert flagged.count() == raw.count()
+    assert flagged.count() == len(raw)

@@ -9,12 +9,14 @@ from silver import cancellations
 from tests.builders import (
     INGESTED_AT,
     SECRETS,
+    apart,
     assert_same_rows,
     bronze_rows,
     computed,
     member_key,
     member_pii_rows,
     quarantine_reasons,
+    tagged,
 )
 from tests.silver.reference_rows import location_rows
 
@@ -24,9 +26,24 @@ def _cancellation(member_id="M1", at="2025-01-09 10:15:31", **fields):
             "effective_date": "2025-01-18", "reason": "moving", "notes": "Relocating for work", **fields}  # fmt: skip
 
 
-def _transform(spark, raw):
+# Every test's Bronze records, in the order the tests ran: the JVM parity check runs them all at once.
+CASES: list[list[dict]] = []
+
+
+def _flagged(spark, records):
     refs = member_pii_rows(spark, ["M1", "M2", "M3"]), location_rows(spark, {"CHI": "America/Chicago"})
-    return computed(cancellations.transform(raw, *refs, secrets=SECRETS))
+    return cancellations.transform(bronze_rows(spark, RAW, records), *refs, secrets=SECRETS)
+
+
+def _transform(spark, records):
+    CASES.append(records)
+    return computed(_flagged(spark, records))
+
+
+def jvm_parity_case(spark):
+    """Every case of this module's tests in one transform, for the JVM parity check."""
+    records = [r for case, records in enumerate(CASES) for r in apart(case, records, cancellation_id=tagged)]
+    return [_flagged(spark, records)]
 
 
 def _key(spark, cancellation_id):
@@ -34,15 +51,11 @@ def _key(spark, cancellation_id):
 
 
 def test_requests_get_utc_instants_from_the_home_sites_zone_and_normalised_reasons(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _cancellation(),  # winter: Chicago is UTC-6
-            _cancellation("M2", "2025-06-30 20:00:00", reason=" Switching Gym ", notes=None,
-                          effective_date="2025-07-31"),
-        ],
-    )  # fmt: skip
+    raw = [
+        _cancellation(),  # winter: Chicago is UTC-6
+        _cancellation("M2", "2025-06-30 20:00:00", reason=" Switching Gym ", notes=None,
+                      effective_date="2025-07-31"),
+    ]  # fmt: skip
     expected = spark.createDataFrame(
         [
             (_key(spark, "CXM1"), member_key(spark, "M1"), "CHI", datetime(2025, 1, 9, 16, 15, 31), date(2025, 1, 9),
@@ -57,15 +70,11 @@ def test_requests_get_utc_instants_from_the_home_sites_zone_and_normalised_reaso
 
 
 def test_contact_details_in_a_note_are_redacted_and_flagged(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _cancellation(notes="Budget cuts at home my email is jane.doe46@gmail.com"),
-            _cancellation("M2", notes="No time with the new baby call me on (775) 608-9285"),
-            _cancellation("M3", notes="contact: 466-214-5828"),
-        ],
-    )
+    raw = [
+        _cancellation(notes="Budget cuts at home my email is jane.doe46@gmail.com"),
+        _cancellation("M2", notes="No time with the new baby call me on (775) 608-9285"),
+        _cancellation("M3", notes="contact: 466-214-5828"),
+    ]
     kept = valid_rows(_transform(spark, raw), cancellations.CONTRACT).orderBy("_line_number").collect()
     assert [(r.note, r.note_redacted) for r in kept] == [
         ("Budget cuts at home my email is [redacted]", True),
@@ -76,7 +85,7 @@ def test_contact_details_in_a_note_are_redacted_and_flagged(spark):
 
 
 def test_the_studios_cancellation_number_is_pseudonymised_it_holds_the_member_number(spark):
-    raw = bronze_rows(spark, RAW, [_cancellation()])
+    raw = [_cancellation()]
     (row,) = valid_rows(_transform(spark, raw), cancellations.CONTRACT).collect()
     assert row.cancellation_key == _key(spark, "CXM1")
     assert not [v for v in row if isinstance(v, str) and "M1" in v]
@@ -85,30 +94,24 @@ def test_the_studios_cancellation_number_is_pseudonymised_it_holds_the_member_nu
 
 
 def test_the_first_delivery_of_a_cancellation_wins(spark):
-    raw = bronze_rows(
-        spark, RAW, [_cancellation(reason="cost", _ingested_at=INGESTED_AT.replace(day=5)), _cancellation()]
-    )
+    raw = [_cancellation(reason="cost", _ingested_at=INGESTED_AT.replace(day=5)), _cancellation()]
     flagged = _transform(spark, raw)
     assert [r.reason for r in valid_rows(flagged, cancellations.CONTRACT).collect()] == ["moving"]
     assert flagged.filter("_is_duplicate").count() == 1
 
 
 def test_each_broken_cancellation_is_quarantined_with_the_rule_it_broke(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            {"_raw": "CXM1,M1", "_parse_error": "expected 7 fields, got 2"},
-            _cancellation(None),
-            _cancellation("M999999"),
-            _cancellation("M1", location_id="XYZ"),
-            _cancellation("M2", "01/09/2025 10:15 AM"),
-            _cancellation("M3", reason="too far"),
-            _cancellation("M1", effective_date="2025-01-01"),
-            _cancellation("M2", effective_date="18/01/2025"),
-            _cancellation("M3"),
-        ],
-    )
+    raw = [
+        {"_raw": "CXM1,M1", "_parse_error": "expected 7 fields, got 2"},
+        _cancellation(None),
+        _cancellation("M999999"),
+        _cancellation("M1", location_id="XYZ"),
+        _cancellation("M2", "01/09/2025 10:15 AM"),
+        _cancellation("M3", reason="too far"),
+        _cancellation("M1", effective_date="2025-01-01"),
+        _cancellation("M2", effective_date="18/01/2025"),
+        _cancellation("M3"),
+    ]
     flagged = _transform(spark, raw)
     assert quarantine_reasons(flagged) == {
         1: "well_formed_record",
@@ -122,4 +125,4 @@ def test_each_broken_cancellation_is_quarantined_with_the_rule_it_broke(spark):
         8: "parseable(effective_date)",
     }
     assert [r.member_key for r in valid_rows(flagged, cancellations.CONTRACT).collect()] == [member_key(spark, "M3")]
-    assert flagged.count() == raw.count()
+    assert flagged.count() == len(raw)

@@ -12,6 +12,7 @@ from silver._fitbit_checks import HOURLY
 from tests.builders import (
     INGESTED_AT,
     SECRETS,
+    apart,
     assert_same_rows,
     bronze_rows,
     computed,
@@ -81,20 +82,18 @@ def _device_apart(device: str | None, case: int) -> str | None:
 def _apart(case: int, inputs: dict) -> dict:
     """A case's inputs with members and devices of its own and its lines in files of its own: cases that share a
     device and a minute would otherwise merge or dedupe each other."""
-    member = f"-{case:02d}".join(("{}", ""))
 
-    def records(source):
-        return [
-            {"_source_file": f"test/case-{case:02d}/part-00000", "_line_number": line, **record,
-             "Id": _device_apart(record.get("Id"), case)}
-            for line, record in enumerate(inputs.get(source, ()), start=1)
-        ]  # fmt: skip
+    def member(number: str) -> str:
+        return f"{number}-{case:02d}"
 
     return {
-        **{source: records(source) for source in ("minutes", "wide", "heart_rate", "sleep", "hourly")},
-        "consents": {member.format(m): consent for m, consent in inputs["consents"].items()},
+        **{
+            source: apart(case, inputs.get(source, []), Id=_device_apart)
+            for source in ("minutes", "wide", "heart_rate", "sleep", "hourly")
+        },
+        "consents": {member(m): consent for m, consent in inputs["consents"].items()},
         "links": [
-            (member.format(m), provider, _device_apart(account, case), since, until)
+            (member(m), provider, _device_apart(account, case), since, until)
             for m, provider, account, since, until in inputs["links"]
         ],
     }

@@ -10,6 +10,7 @@ from silver import workouts
 from tests.builders import (
     INGESTED_AT,
     SECRETS,
+    apart,
     assert_same_rows,
     bronze_rows,
     computed,
@@ -63,21 +64,14 @@ def _transform(spark, records):
     return computed(_flagged(spark, records))
 
 
-def _numbered_apart(record: dict, case: int) -> dict:
-    """A case's record with its workout number suffixed by the case's, on a line of the case's own file: cases
-    that share a number would otherwise dedupe each other. A zero-padded number stays the same workout."""
-    lineage = {"_source_file": f"test/case-{case:02d}/part-00000"}
-    link = record.get("Link")
-    return {**lineage, **record, "Link": link and re.sub(r"(\d+)(/?\s*)$", rf"\g<1>{case:02d}\2", link)}
+def _numbered_apart(link: str | None, case: int) -> str | None:
+    """A workout's link with its number suffixed by the case's: a zero-padded number stays the same workout."""
+    return link and re.sub(r"(\d+)(/?\s*)$", rf"\g<1>{case:02d}\2", link)
 
 
 def jvm_parity_case(spark):
     """Every case of this module's tests in one transform, for the JVM parity check."""
-    records = [
-        {"_line_number": line, **_numbered_apart(record, case)}
-        for case, records in enumerate(CASES)
-        for line, record in enumerate(records, start=1)
-    ]
+    records = [r for case, records in enumerate(CASES) for r in apart(case, records, Link=_numbered_apart)]
     return [_flagged(spark, records)]
 
 
