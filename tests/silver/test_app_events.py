@@ -4,7 +4,17 @@ from bronze.app_events_raw import CONTRACT as RAW
 from data_gen.digital import APP_EVENTS as GENERATED_EVENT_TYPES
 from fitlake.quality import valid_rows
 from silver import app_events
-from tests.builders import INGESTED_AT, assert_same_rows, bronze_rows, member_key, member_pii_rows, quarantine_reasons
+from tests.builders import (
+    INGESTED_AT,
+    apart,
+    assert_same_rows,
+    bronze_rows,
+    computed,
+    member_key,
+    member_pii_rows,
+    quarantine_reasons,
+    tagged,
+)
 
 
 def _event(event_id, time="2025-01-06T11:14:33Z", **fields):
@@ -12,15 +22,33 @@ def _event(event_id, time="2025-01-06T11:14:33Z", **fields):
             "platform": "ios", "app_version": "5.1.0", **fields}  # fmt: skip
 
 
+# Every test's Bronze records and members, in the order the tests ran: the JVM parity check runs them at once.
+CASES: list[tuple[list[dict], list[str]]] = []
+
+
+def _flagged(spark, records, members):
+    return app_events.transform(bronze_rows(spark, RAW, records), member_pii_rows(spark, members))
+
+
+def _transform(spark, records, members):
+    CASES.append((records, members))
+    return computed(_flagged(spark, records, members))
+
+
+def jvm_parity_case(spark):
+    """Every case of this module's tests in one transform, each with members of its own, for the JVM parity check."""
+    records = [
+        r for case, (records, _) in enumerate(CASES) for r in apart(case, records, event_id=tagged, member_id=tagged)
+    ]
+    members = [tagged(m, case) for case, (_, known) in enumerate(CASES) for m in known]
+    return [_flagged(spark, records, members)]
+
+
 def test_events_get_the_members_pseudonym_and_their_utc_instant(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _event("EV1"),
-            _event("EV2", " 2025-07-01T21:30:00Z ", member_id=" M2 ", event_type=" Class_Booking ", platform="Android"),
-        ],
-    )
+    raw = [
+        _event("EV1"),
+        _event("EV2", " 2025-07-01T21:30:00Z ", member_id=" M2 ", event_type=" Class_Booking ", platform="Android"),
+    ]
     expected = spark.createDataFrame(
         [
             ("EV1", member_key(spark, "M1"), "app_open", datetime(2025, 1, 6, 11, 14, 33), "ios", "5.1.0",
@@ -30,42 +58,34 @@ def test_events_get_the_members_pseudonym_and_their_utc_instant(spark):
         ],
         app_events.CONTRACT.spark_schema,
     )  # fmt: skip
-    actual = valid_rows(app_events.transform(raw, member_pii_rows(spark, ["M1", "M2"])), app_events.CONTRACT)
+    actual = valid_rows(_transform(spark, raw, ["M1", "M2"]), app_events.CONTRACT)
     assert_same_rows(actual, expected)
 
 
 def test_the_first_delivery_of_an_event_wins(spark):
     later = INGESTED_AT.replace(day=3)
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            _event("EV1", platform="android", _ingested_at=later, _source_file="b.json"),
-            _event("EV1", _source_file="a.json"),
-            _event("EV1", _source_file="a.json", _line_number=9),  # re-sent at the end of the same file
-        ],
-    )
-    flagged = app_events.transform(raw, member_pii_rows(spark, ["M1"]))
+    raw = [
+        _event("EV1", platform="android", _ingested_at=later, _source_file="b.json"),
+        _event("EV1", _source_file="a.json"),
+        _event("EV1", _source_file="a.json", _line_number=9),  # re-sent at the end of the same file
+    ]
+    flagged = _transform(spark, raw, ["M1"])
     kept = valid_rows(flagged, app_events.CONTRACT).collect()
     assert [(r.platform, r._source_file, r._line_number) for r in kept] == [("ios", "a.json", 2)]
     assert flagged.filter("_is_duplicate").count() == 2
 
 
 def test_each_broken_event_is_quarantined_with_the_rule_it_broke(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            {"_raw": '{"event_id":"EV1","member', "_parse_error": "malformed JSON: not a JSON object"},
-            _event("EV2", member_id=None),
-            _event("EV3", member_id="M999999"),
-            _event("EV4", time="01/06/2025 11:14:33"),
-            _event("EV5", event_type="screen_shake"),
-            _event("EV6", platform="windows"),
-            _event("EV7"),
-        ],
-    )
-    flagged = app_events.transform(raw, member_pii_rows(spark, ["M1"]))
+    raw = [
+        {"_raw": '{"event_id":"EV1","member', "_parse_error": "malformed JSON: not a JSON object"},
+        _event("EV2", member_id=None),
+        _event("EV3", member_id="M999999"),
+        _event("EV4", time="01/06/2025 11:14:33"),
+        _event("EV5", event_type="screen_shake"),
+        _event("EV6", platform="windows"),
+        _event("EV7"),
+    ]
+    flagged = _transform(spark, raw, ["M1"])
     assert quarantine_reasons(flagged) == {
         1: "well_formed_record",  # a cut-off line, or the last line of a truncated file
         2: "not_null(member_id)",
@@ -75,7 +95,7 @@ def test_each_broken_event_is_quarantined_with_the_rule_it_broke(spark):
         6: "in_set(platform)",
     }
     assert [r.event_id for r in valid_rows(flagged, app_events.CONTRACT).collect()] == ["EV7"]
-    assert flagged.count() == raw.count()
+    assert flagged.count() == len(raw)
 
 
 def test_every_event_type_the_app_logs_is_declared():
