@@ -144,6 +144,10 @@ def run(
     ctx: typer.Context,
     only: Annotated[str | None, typer.Option("--only", help="Run just this task")] = None,
     from_task: Annotated[str | None, typer.Option("--from", help="Run this task and everything after it")] = None,
+    full_refresh: Annotated[
+        bool,
+        typer.Option("--full-refresh", help="Build every Silver and Gold table, even one whose inputs are unchanged"),
+    ] = False,
 ) -> None:
     """Run the daily workflow (workflows/fitlake_daily.job.yml) on this machine."""
     from fitlake.runlog import RunLog, new_run_id
@@ -169,7 +173,7 @@ def run(
     with open_lakehouse(settings) as lh:
         log = RunLog(lh, run_id)
         try:
-            outcomes = run_tasks(TaskContext(lh, log), tasks)
+            outcomes = run_tasks(TaskContext(lh, log, full_refresh), tasks)
         except TaskFailed as e:
             _print_summary(run_id, e.outcomes, log.steps, time.perf_counter() - started)
             failed = ", ".join(o.key for o in e.outcomes if o.status == "failed")
@@ -186,13 +190,15 @@ def _print_summary(run_id: str, outcomes, steps, seconds: float) -> None:
         typer.echo(line)
 
 
-def _run_tasks(ctx: typer.Context, command: str, *names: str, run_id: str | None = None) -> None:
+def _run_tasks(
+    ctx: typer.Context, command: str, *names: str, run_id: str | None = None, full_refresh: bool = False
+) -> None:
     from fitlake.runlog import RunLog, new_run_id
     from fitlake.session import open_lakehouse
     from fitlake.tasks import TASKS, TaskContext
 
     with _writing(ctx, command), open_lakehouse(ctx.obj) as lh:
-        task_ctx = TaskContext(lh, RunLog(lh, run_id or new_run_id()))
+        task_ctx = TaskContext(lh, RunLog(lh, run_id or new_run_id()), full_refresh)
         for name in names:
             TASKS[name](task_ctx)
 
@@ -202,13 +208,16 @@ def task(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A task of fitlake.tasks.TASKS, e.g. build_silver")],
     run_id: Annotated[str | None, typer.Option(help="Run id to log under (a Databricks job passes its own)")] = None,
+    full_refresh: Annotated[
+        bool, typer.Option("--full-refresh", help="Build every table of the task, even one whose inputs are unchanged")
+    ] = False,
 ) -> None:
     """Run one workflow task: the entry point each Databricks job task calls."""
     from fitlake.tasks import TASKS
 
     if name not in TASKS:
         raise UsageError(f"no task {name!r}: choose one of {', '.join(TASKS)}")
-    _run_tasks(ctx, f"fitlake task {name}", name, run_id=run_id)
+    _run_tasks(ctx, f"fitlake task {name}", name, run_id=run_id, full_refresh=full_refresh)
 
 
 @app.command()

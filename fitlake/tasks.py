@@ -7,6 +7,7 @@ runs each as `fitlake task <name>` on a cluster.
 from __future__ import annotations
 
 import functools
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from fitlake import dq_results, io, quality, quarantine_limits, reconciliation, registry, scd2
 from fitlake.contracts import TableContract
-from fitlake.errors import ContractViolation, LandingEmpty, NoChampionModel, NotEnoughHistory
+from fitlake.errors import ContractViolation, LandingEmpty, NoChampionModel, NotEnoughHistory, first_line
 from fitlake.ingest import ingest
 from fitlake.lakehouse import Lakehouse
 from fitlake.landing import unclaimed_files
@@ -25,6 +26,7 @@ from fitlake.quarantine_limits import QuarantineLimitExceeded
 from fitlake.registry import TableModule, in_build_order, table_modules
 from fitlake.runlog import RunLog, Step
 from fitlake.steps import run_steps, step_workers
+from fitlake.table_builds import TableBuilds
 
 if TYPE_CHECKING:
     from fitlake.ml.features import ScoringModel
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 class TaskContext:
     lh: Lakehouse
     log: RunLog
+    # Build every Silver and Gold table, even those whose inputs are as their last build found them.
+    full_refresh: bool = False
 
     @property
     def run_id(self) -> str:
@@ -114,9 +118,36 @@ def build_layer(
     each a run-log step of `task`, side by side where no table reads another (fitlake.steps). Tables that are
     written but quarantined beyond their limit fail the task together, once every table is built."""
     modules = in_build_order(package)
+    contracts = registry.contracts()
+    builds = TableBuilds(ctx.lh, ctx.run_id, ctx.full_refresh)
+
+    def build_unless_unchanged(m: TableModule, step: Step) -> None:
+        # The totals a step checks its table against (_cross_check) count too: new ones are checked again.
+        read = [*m.inputs, *(totals.source for totals in getattr(m.module, "CROSS_CHECKS", ()))]
+        inputs = builds.inputs([contracts[name] for name in read], with_secrets=m.needs_secrets)
+        since = builds.unchanged_since(m.contract, inputs)
+        if since is not None:
+            step.progress(f"unchanged: run {since} built it from the same inputs")
+            return
+        build(ctx, m, step)
+        builds.built(m.contract, inputs)
+
     over_limit: list[QuarantineLimitExceeded] = []
-    steps = {m.name: _as_step(ctx, task, m.name, lambda step, m=m: build(ctx, m, step), over_limit) for m in modules}
-    run_steps(steps, {m.name: set(m.inputs) for m in modules}, step_workers())
+    steps = {
+        m.name: _as_step(ctx, task, m.name, functools.partial(build_unless_unchanged, m), over_limit) for m in modules
+    }
+    failed = True
+    try:
+        run_steps(steps, {m.name: set(m.inputs) for m in modules}, step_workers())
+        failed = False
+    finally:
+        try:
+            builds.write()
+        except Exception as e:
+            if not failed:
+                raise
+            # Keep the step's error as the one raised: the tables it recorded are only built again next run.
+            print(f"  could not record the tables built in ops.table_builds: {first_line(e)}", file=sys.stderr)
     if over_limit:
         raise QuarantineLimitExceeded([v for e in over_limit for v in e.verdicts])
 

@@ -129,11 +129,37 @@ class _Table:
 
     name: str
     inputs: tuple[str, ...] = ()
+    module: object = None
+    needs_secrets: bool = False
+
+    @property
+    def contract(self) -> str:
+        return self.name
+
+
+class _BuildsEverything:
+    """fitlake.table_builds.TableBuilds without a lakehouse: no table is left unchanged, nothing is recorded."""
+
+    def __init__(self, *args) -> None:
+        pass
+
+    def inputs(self, inputs, with_secrets: bool) -> str:
+        return ""
+
+    def unchanged_since(self, contract, inputs: str) -> None:
+        return None
+
+    def built(self, contract, inputs: str) -> None:
+        pass
+
+    def write(self) -> None:
+        pass
 
 
 def test_a_table_over_its_limit_fails_the_task_once_the_tables_reading_it_and_the_others_are_built(monkeypatch):
     tables = [_Table("silver.member_pii"), _Table("silver.checkins", ("silver.member_pii",)), _Table("silver.products")]
     monkeypatch.setattr(tasks, "in_build_order", lambda package: tables)
+    monkeypatch.setattr(tasks, "TableBuilds", _BuildsEverything)
     monkeypatch.setattr(RunLog, "_write", lambda self, steps: None)  # no lakehouse: the records stay in memory
     over = Verdict("silver.member_pii", "q", QuarantineLimit(), 100, 100, (FileShare("members/a.csv", 100, 100),))
     built = []

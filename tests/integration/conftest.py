@@ -111,10 +111,10 @@ def _no_retry(wait: float) -> None:
     raise AssertionError("a task failed: see its output above")
 
 
-def run_builds(sail_engine, home: Path, run_id: str) -> None:
+def run_builds(sail_engine, home: Path, run_id: str, full_refresh: bool = False) -> None:
     """The daily job's building tasks on `home`, in this process, on the test run's Sail session."""
     with temporary_lakehouse(sail_engine, home) as lh:
-        run_tasks(TaskContext(lh, RunLog(lh, run_id)), BUILDS, sleep=_no_retry)
+        run_tasks(TaskContext(lh, RunLog(lh, run_id), full_refresh), BUILDS, sleep=_no_retry)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from fitlake.lakehouse import delta_tables_on_disk
 from tests.integration.conftest import SUMMARY, cli_env, fitlake
 
 # Tables that record runs rather than data: a killed run leaves its own rows there, by design.
-RUN_RECORDS = {"ops.run_log", "ops.reconciliation", "ops.dq_results"}
+RUN_RECORDS = {"ops.run_log", "ops.reconciliation", "ops.dq_results", "ops.table_builds"}
 
 # Landing files no source can read, in a day folder of their own, and one no source takes.
 DAY = "2031-01-01"
