@@ -104,6 +104,23 @@ def apart(case: int, records: list[dict], **moved: Callable[[object, int], objec
     ]
 
 
+class Cases:
+    """The Bronze records each test of a module transformed, kept so that the module's `jvm_parity_case` can run them
+    all at once: `flagged(spark, records)` is the module's transform on records, `moved` what `apart` changes."""
+
+    def __init__(self, flagged: Callable[[SparkSession, list[dict]], DataFrame], **moved: Callable) -> None:
+        self._flagged, self._moved, self._seen = flagged, moved, []
+
+    def transform(self, spark: SparkSession, records: list[dict]) -> DataFrame:
+        """The transform on a test's records, computed once (see `computed`)."""
+        self._seen.append(records)
+        return computed(self._flagged(spark, records))
+
+    def all_at_once(self, spark: SparkSession) -> list[DataFrame]:
+        """Every test's records in one transform, each case apart: a module's `jvm_parity_case`."""
+        return [self._flagged(spark, [r for i, case in enumerate(self._seen) for r in apart(i, case, **self._moved)])]
+
+
 def tagged(identifier: str | None, case: int) -> str | None:
     """An identifier made a case's own (for `apart`): tagged after its leading spaces, so its spacing still shows."""
     return identifier and re.sub(r"^(\s*)", rf"\g<1>c{case:02d}-", identifier, count=1)

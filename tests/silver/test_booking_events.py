@@ -5,10 +5,9 @@ from fitlake.quality import valid_rows
 from silver import booking_events
 from tests.builders import (
     INGESTED_AT,
-    apart,
+    Cases,
     assert_same_rows,
     bronze_rows,
-    computed,
     member_key,
     member_pii_rows,
     quarantine_reasons,
@@ -24,24 +23,15 @@ def _event(booking_id="BK1", status="booked", time="2025-01-06 08:14:37", tz="Am
             "class_type": "spinning", "status": status, "event_time": time, "site_timezone": tz, **fields}  # fmt: skip
 
 
-# Every test's Bronze records, in the order the tests ran: the JVM parity check runs them all at once.
-CASES: list[list[dict]] = []
-
-
 def _flagged(spark, records):
     refs = member_pii_rows(spark, ["M1", "M2"]), session_rows(spark, [SESSION])
     return booking_events.transform(bronze_rows(spark, RAW, records), *refs)
 
 
-def _transform(spark, records):
-    CASES.append(records)
-    return computed(_flagged(spark, records))
-
-
-def jvm_parity_case(spark):
-    """Every case of this module's tests in one transform, for the JVM parity check."""
-    records = [r for case, records in enumerate(CASES) for r in apart(case, records, booking_id=tagged)]
-    return [_flagged(spark, records)]
+# Every test's records, transformed one test at a time on Sail; the JVM parity check runs them all at once.
+CASES = Cases(_flagged, booking_id=tagged)
+_transform = CASES.transform
+jvm_parity_case = CASES.all_at_once
 
 
 def test_events_get_utc_instants_normalised_statuses_and_the_members_pseudonym(spark):

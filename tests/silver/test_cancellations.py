@@ -9,10 +9,9 @@ from silver import cancellations
 from tests.builders import (
     INGESTED_AT,
     SECRETS,
-    apart,
+    Cases,
     assert_same_rows,
     bronze_rows,
-    computed,
     member_key,
     member_pii_rows,
     quarantine_reasons,
@@ -26,24 +25,15 @@ def _cancellation(member_id="M1", at="2025-01-09 10:15:31", **fields):
             "effective_date": "2025-01-18", "reason": "moving", "notes": "Relocating for work", **fields}  # fmt: skip
 
 
-# Every test's Bronze records, in the order the tests ran: the JVM parity check runs them all at once.
-CASES: list[list[dict]] = []
-
-
 def _flagged(spark, records):
     refs = member_pii_rows(spark, ["M1", "M2", "M3"]), location_rows(spark, {"CHI": "America/Chicago"})
     return cancellations.transform(bronze_rows(spark, RAW, records), *refs, secrets=SECRETS)
 
 
-def _transform(spark, records):
-    CASES.append(records)
-    return computed(_flagged(spark, records))
-
-
-def jvm_parity_case(spark):
-    """Every case of this module's tests in one transform, for the JVM parity check."""
-    records = [r for case, records in enumerate(CASES) for r in apart(case, records, cancellation_id=tagged)]
-    return [_flagged(spark, records)]
+# Every test's records, transformed one test at a time on Sail; the JVM parity check runs them all at once.
+CASES = Cases(_flagged, cancellation_id=tagged)
+_transform = CASES.transform
+jvm_parity_case = CASES.all_at_once
 
 
 def _key(spark, cancellation_id):

@@ -5,33 +5,24 @@ from fitlake.quality import quarantined_rows, valid_rows
 from silver import checkins
 from tests.builders import (
     INGESTED_AT,
-    apart,
+    Cases,
     assert_same_rows,
     bronze_rows,
-    computed,
     member_key,
     member_pii_rows,
     quarantine_reasons,
     tagged,
 )
 
-# Every test's Bronze records, in the order the tests ran: the JVM parity check runs them all at once.
-CASES: list[list[dict]] = []
-
 
 def _flagged(spark, records):
     return checkins.transform(bronze_rows(spark, RAW, records), member_pii_rows(spark, ["M1", "M2"]))
 
 
-def _transform(spark, records):
-    CASES.append(records)
-    return computed(_flagged(spark, records))
-
-
-def jvm_parity_case(spark):
-    """Every case of this module's tests in one transform, for the JVM parity check."""
-    records = [r for case, records in enumerate(CASES) for r in apart(case, records, checkin_id=tagged)]
-    return [_flagged(spark, records)]
+# Every test's records, transformed one test at a time on Sail; the JVM parity check runs them all at once.
+CASES = Cases(_flagged, checkin_id=tagged)
+_transform = CASES.transform
+jvm_parity_case = CASES.all_at_once
 
 
 def _checkin(checkin_id, time="2025-01-06 06:14:33", tz="America/New_York", **fields):

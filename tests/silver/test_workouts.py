@@ -10,10 +10,9 @@ from silver import workouts
 from tests.builders import (
     INGESTED_AT,
     SECRETS,
-    apart,
+    Cases,
     assert_same_rows,
     bronze_rows,
-    computed,
     linked_account_rows,
     member_key,
     member_pii_rows,
@@ -47,10 +46,6 @@ def _workout(workout_id="3925200001", **fields):
             "Source": "MapMyRun iPhone", "Link": f"{WORKOUT_URL}{workout_id}", **fields}  # fmt: skip
 
 
-# Every test's Bronze records, in the order the tests ran: the JVM parity check runs them all at once.
-CASES: list[list[dict]] = []
-
-
 def _flagged(spark, records):
     pii = member_pii_rows(spark, list(CONSENTS))
     links = linked_account_rows(spark, LINKS)
@@ -59,20 +54,15 @@ def _flagged(spark, records):
     )
 
 
-def _transform(spark, records):
-    CASES.append(records)
-    return computed(_flagged(spark, records))
-
-
 def _numbered_apart(link: str | None, case: int) -> str | None:
     """A workout's link with its number suffixed by the case's: a zero-padded number stays the same workout."""
     return link and re.sub(r"(\d+)(/?\s*)$", rf"\g<1>{case:02d}\2", link)
 
 
-def jvm_parity_case(spark):
-    """Every case of this module's tests in one transform, for the JVM parity check."""
-    records = [r for case, records in enumerate(CASES) for r in apart(case, records, Link=_numbered_apart)]
-    return [_flagged(spark, records)]
+# Every test's records, transformed one test at a time on Sail; the JVM parity check runs them all at once.
+CASES = Cases(_flagged, Link=_numbered_apart)
+_transform = CASES.transform
+jvm_parity_case = CASES.all_at_once
 
 
 def test_workouts_are_typed_in_metric_units_whatever_the_connector_wrote(spark):

@@ -1,23 +1,14 @@
 from bronze.stedi.customer_landing import CONTRACT as LANDING
 from fitlake.quality import count_outcomes, valid_rows
 from silver.stedi import customer_trusted
-from tests.builders import SECRETS, apart, assert_same_rows, bronze_rows, computed, quarantine_reasons
+from tests.builders import SECRETS, Cases, assert_same_rows, bronze_rows, quarantine_reasons
 from tests.stedi_builders import T0, at, customer, key, millis
 
 PERSONAL = {"customerName", "email", "phone", "birthDay"}
 
 
-# Every test's records, in the order the tests ran: the JVM parity check runs them all at once.
-CASES: list[list[dict]] = []
-
-
 def _flagged(spark, records):
     return customer_trusted.transform(bronze_rows(spark, LANDING, records), secrets=SECRETS)
-
-
-def _trusted(spark, records):
-    CASES.append(records)
-    return computed(_flagged(spark, records))
 
 
 def _email_apart(email: str | None, case: int) -> str | None:
@@ -25,10 +16,10 @@ def _email_apart(email: str | None, case: int) -> str | None:
     return email and email.replace("@", f"@case{case:02d}.")
 
 
-def jvm_parity_case(spark):
-    """Every case of this module's tests in one transform, for the JVM parity check."""
-    records = [r for case, records in enumerate(CASES) for r in apart(case, records, email=_email_apart)]
-    return [_flagged(spark, records)]
+# Every test's records, transformed one test at a time on Sail; the JVM parity check runs them all at once.
+CASES = Cases(_flagged, email=_email_apart)
+_trusted = CASES.transform
+jvm_parity_case = CASES.all_at_once
 
 
 def test_consenting_customers_are_kept_by_pseudonym_and_the_others_withheld(spark):
