@@ -6,10 +6,9 @@ from fitlake.quality import valid_rows
 from silver import app_events
 from tests.builders import (
     INGESTED_AT,
-    apart,
+    Cases,
     assert_same_rows,
     bronze_rows,
-    computed,
     member_key,
     member_pii_rows,
     quarantine_reasons,
@@ -22,26 +21,14 @@ def _event(event_id, time="2025-01-06T11:14:33Z", **fields):
             "platform": "ios", "app_version": "5.1.0", **fields}  # fmt: skip
 
 
-# Every test's Bronze records and members, in the order the tests ran: the JVM parity check runs them at once.
-CASES: list[tuple[list[dict], list[str]]] = []
+def _flagged(spark, records):
+    return app_events.transform(bronze_rows(spark, RAW, records), member_pii_rows(spark, ["M1", "M2"]))
 
 
-def _flagged(spark, records, members):
-    return app_events.transform(bronze_rows(spark, RAW, records), member_pii_rows(spark, members))
-
-
-def _transform(spark, records, members):
-    CASES.append((records, members))
-    return computed(_flagged(spark, records, members))
-
-
-def jvm_parity_case(spark):
-    """Every case of this module's tests in one transform, each with members of its own, for the JVM parity check."""
-    records = [
-        r for case, (records, _) in enumerate(CASES) for r in apart(case, records, event_id=tagged, member_id=tagged)
-    ]
-    members = [tagged(m, case) for case, (_, known) in enumerate(CASES) for m in known]
-    return [_flagged(spark, records, members)]
+# Every test's records, transformed one test at a time on Sail; the JVM parity check runs them all at once.
+CASES = Cases(_flagged, event_id=tagged)
+_transform = CASES.transform
+jvm_parity_case = CASES.all_at_once
 
 
 def test_events_get_the_members_pseudonym_and_their_utc_instant(spark):
@@ -58,7 +45,7 @@ def test_events_get_the_members_pseudonym_and_their_utc_instant(spark):
         ],
         app_events.CONTRACT.spark_schema,
     )  # fmt: skip
-    actual = valid_rows(_transform(spark, raw, ["M1", "M2"]), app_events.CONTRACT)
+    actual = valid_rows(_transform(spark, raw), app_events.CONTRACT)
     assert_same_rows(actual, expected)
 
 
@@ -69,7 +56,7 @@ def test_the_first_delivery_of_an_event_wins(spark):
         _event("EV1", _source_file="a.json"),
         _event("EV1", _source_file="a.json", _line_number=9),  # re-sent at the end of the same file
     ]
-    flagged = _transform(spark, raw, ["M1"])
+    flagged = _transform(spark, raw)
     kept = valid_rows(flagged, app_events.CONTRACT).collect()
     assert [(r.platform, r._source_file, r._line_number) for r in kept] == [("ios", "a.json", 2)]
     assert flagged.filter("_is_duplicate").count() == 2
@@ -85,7 +72,7 @@ def test_each_broken_event_is_quarantined_with_the_rule_it_broke(spark):
         _event("EV6", platform="windows"),
         _event("EV7"),
     ]
-    flagged = _transform(spark, raw, ["M1"])
+    flagged = _transform(spark, raw)
     assert quarantine_reasons(flagged) == {
         1: "well_formed_record",  # a cut-off line, or the last line of a truncated file
         2: "not_null(member_id)",
