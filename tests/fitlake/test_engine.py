@@ -1,4 +1,5 @@
 import builtins
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,9 @@ def test_sail_names_its_catalog_after_the_setting(sail_engine):
     assert sail_engine.catalog == "fitlake"
     assert not sail_engine.persistent_catalog
     assert [r[0] for r in sail_engine.spark.sql("SELECT current_catalog()").collect()] == ["fitlake"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux's /proc")
+def test_a_process_running_sail_uses_no_transparent_huge_pages(sail_engine):
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    assert status["THP_enabled"].strip() == "0"
