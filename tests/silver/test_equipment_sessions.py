@@ -6,12 +6,13 @@ from fitlake.quality import valid_rows
 from silver import equipment_sessions
 from tests.builders import (
     INGESTED_AT,
+    Cases,
     assert_same_rows,
     bronze_rows,
-    computed,
     member_key,
     member_pii_rows,
     quarantine_reasons,
+    tagged,
 )
 from tests.silver.sites import location_rows
 
@@ -22,9 +23,15 @@ def _session(session_id, started_at="2025-01-06T12:02:55Z", machine_id="BKN-CHP-
             **fields}  # fmt: skip
 
 
-def _transform(spark, sessions):
+def _flagged(spark, sessions):
     raw = bronze_rows(spark, RAW, sessions)
-    return computed(equipment_sessions.transform(raw, member_pii_rows(spark, ["M1"]), location_rows(spark)))
+    return equipment_sessions.transform(raw, member_pii_rows(spark, ["M1"]), location_rows(spark))
+
+
+# Every test's records, transformed one test at a time on Sail; the JVM parity check runs them all at once.
+CASES = Cases(_flagged, session_id=tagged)
+_transform = CASES.transform
+jvm_parity_case = CASES.all_at_once
 
 
 def test_sessions_keep_their_utc_instant_and_get_the_site_of_the_machine(spark):

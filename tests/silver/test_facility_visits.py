@@ -5,12 +5,13 @@ from fitlake.quality import valid_rows
 from silver import facility_visits
 from tests.builders import (
     INGESTED_AT,
+    Cases,
     assert_same_rows,
     bronze_rows,
-    computed,
     member_key,
     member_pii_rows,
     quarantine_reasons,
+    tagged,
 )
 from tests.silver.sites import location_rows
 
@@ -20,9 +21,16 @@ def _visit(usage_id, entered_at="2025-01-06 07:17:16", location_id="BKN", **fiel
             "entered_at": entered_at, "duration_minutes": "13", **fields}  # fmt: skip
 
 
-def _transform(spark, visits):
-    raw = bronze_rows(spark, RAW, visits)
-    return computed(facility_visits.transform(raw, member_pii_rows(spark, ["M1"]), location_rows(spark)))
+def _flagged(spark, visits):
+    return facility_visits.transform(
+        bronze_rows(spark, RAW, visits), member_pii_rows(spark, ["M1"]), location_rows(spark)
+    )
+
+
+# Every test's records, transformed one test at a time on Sail; the JVM parity check runs them all at once.
+CASES = Cases(_flagged, usage_id=tagged)
+_transform = CASES.transform
+jvm_parity_case = CASES.all_at_once
 
 
 def test_local_times_become_utc_instants_with_the_zone_of_the_site(spark):

@@ -6,12 +6,13 @@ from fitlake.quality import valid_rows
 from silver import products, retail_lines
 from tests.builders import (
     INGESTED_AT,
+    Cases,
     assert_same_rows,
     bronze_rows,
-    computed,
     member_key,
     member_pii_rows,
     quarantine_reasons,
+    tagged,
 )
 from tests.silver.sites import location_rows
 
@@ -29,10 +30,16 @@ def _line(receipt_id, line_number="1", **fields):
             "refund_of_receipt": None, **fields}  # fmt: skip
 
 
-def _transform(spark, lines):
+def _flagged(spark, lines):
     catalog = spark.createDataFrame(CATALOG, products.CONTRACT.spark_schema)
     members = member_pii_rows(spark, ["M1", "M2"])
-    return computed(retail_lines.transform(bronze_rows(spark, RAW, lines), members, catalog, location_rows(spark)))
+    return retail_lines.transform(bronze_rows(spark, RAW, lines), members, catalog, location_rows(spark))
+
+
+# Every test's records, transformed one test at a time on Sail; the JVM parity check runs them all at once.
+CASES = Cases(_flagged, receipt_id=tagged, refund_of_receipt=tagged)
+_transform = CASES.transform
+jvm_parity_case = CASES.all_at_once
 
 
 def test_lines_get_the_products_sku_the_members_key_and_the_instant_in_utc(spark):
