@@ -1,7 +1,7 @@
 from bronze.instructors_raw import CONTRACT as RAW
 from fitlake.quality import valid_rows
 from silver import instructors
-from tests.builders import INGESTED_AT, bronze_rows, quarantine_reasons
+from tests.builders import INGESTED_AT, Cases, bronze_rows, quarantine_reasons, tagged
 from tests.silver.reference_rows import assert_same_rows_by_line, location_rows
 
 
@@ -10,14 +10,19 @@ def _instructor(instructor_id="I0001", location_id="BKN", **fields):
             "specialties": "spinning;HIIT", **fields}  # fmt: skip
 
 
-def _locations(spark):
-    return location_rows(spark, {"BKN": "America/New_York", "CHI": "America/Chicago"})
+def _flagged(spark, records):
+    locations = location_rows(spark, {"BKN": "America/New_York", "CHI": "America/Chicago"})
+    return instructors.transform(bronze_rows(spark, RAW, records), locations)
+
+
+# Every test's records, transformed one test at a time on Sail; the JVM parity check runs them all at once.
+CASES = Cases(_flagged, instructor_id=tagged)
+_transform = CASES.transform
+jvm_parity_case = CASES.all_at_once
 
 
 def test_specialties_become_class_type_codes_and_names_stay_in_bronze(spark):
-    raw = bronze_rows(
-        spark, RAW, [_instructor(specialties="spinning; HIIT ;Indoor Cycling"), _instructor("I0002", " CHI ")]
-    )
+    records = [_instructor(specialties="spinning; HIIT ;Indoor Cycling"), _instructor("I0002", " CHI ")]
     expected = spark.createDataFrame(
         [
             ("I0001", "BKN", ["spinning", "hiit", "indoor_cycling"], "test/2025-01-01/part-00000", 1, "batch-1"),
@@ -25,35 +30,27 @@ def test_specialties_become_class_type_codes_and_names_stay_in_bronze(spark):
         ],
         instructors.CONTRACT.spark_schema,
     )
-    assert_same_rows_by_line(valid_rows(instructors.transform(raw, _locations(spark)), instructors.CONTRACT), expected)
+    assert_same_rows_by_line(valid_rows(_transform(spark, records), instructors.CONTRACT), expected)
     assert {"first_name", "last_name"} <= set(RAW.pii_columns)
     assert not {"first_name", "last_name"} & set(instructors.CONTRACT.column_names)
 
 
 def test_the_latest_export_of_an_instructor_is_their_state(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [_instructor(location_id="CHI", _ingested_at=INGESTED_AT.replace(day=5)), _instructor(location_id="BKN")],
-    )
-    flagged = instructors.transform(raw, _locations(spark))
+    records = [_instructor(location_id="CHI", _ingested_at=INGESTED_AT.replace(day=5)), _instructor(location_id="BKN")]
+    flagged = _transform(spark, records)
     assert [r.location_id for r in valid_rows(flagged, instructors.CONTRACT).collect()] == ["CHI"]
     assert flagged.filter("_is_duplicate").count() == 1
 
 
 def test_an_instructor_at_an_unknown_location_is_quarantined_as_an_orphan(spark):
-    raw = bronze_rows(
-        spark,
-        RAW,
-        [
-            {"_raw": "I0001,Dennis", "_parse_error": "expected 5 fields, got 2"},
-            _instructor("I0002", "XYZ"),
-            _instructor("I0003", None),
-            _instructor(None),
-            _instructor("I0005"),
-        ],
-    )
-    flagged = instructors.transform(raw, _locations(spark))
+    records = [
+        {"_raw": "I0001,Dennis", "_parse_error": "expected 5 fields, got 2"},
+        _instructor("I0002", "XYZ"),
+        _instructor("I0003", None),
+        _instructor(None),
+        _instructor("I0005"),
+    ]
+    flagged = _transform(spark, records)
     assert quarantine_reasons(flagged) == {
         1: "well_formed_record",
         2: "foreign_key(location_id)",
@@ -61,4 +58,4 @@ def test_an_instructor_at_an_unknown_location_is_quarantined_as_an_orphan(spark)
         4: "not_null(instructor_id)",
     }
     assert [r.instructor_id for r in valid_rows(flagged, instructors.CONTRACT).collect()] == ["I0005"]
-    assert flagged.count() == raw.count()
+    assert flagged.count() == len(records)
