@@ -10,6 +10,7 @@ Each engine names the catalog its tables live in and whether that catalog persis
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -46,10 +47,8 @@ def _without_transparent_huge_pages() -> None:
     CPU was the kernel clearing pages; without huge pages its system time fell from 4.5 s to 1.6 s and its peak
     RSS from 730 to 600 MB (bench/RESULTS.md). A host that refuses the call keeps its default."""
     if sys.platform == "linux":
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
 
 
 def _start_sail(settings: Settings) -> EngineHandle:
