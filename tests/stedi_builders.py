@@ -27,6 +27,12 @@ def millis(instant: datetime) -> str:
     return str(round(instant.replace(tzinfo=UTC).timestamp() * 1000))
 
 
+def days_later(value: str | None, case: int) -> str | None:
+    """An epoch-millisecond text moved `case` days on (for tests.builders.apart), so cases that share a device or a
+    customer never share an instant; any other text (a broken stamp) stays as it is."""
+    return str(int(value) + case * 86_400_000) if value is not None and value.isdigit() else value
+
+
 def key(email: str) -> str:
     """The customer's pseudonym, computed apart from Spark: sha2-256 of salt and lower-case e-mail, as hex."""
     return hashlib.sha256((SECRETS.pseudonym_salt + email.strip().lower()).encode()).hexdigest()

@@ -1,8 +1,8 @@
 from bronze.stedi.accelerometer_landing import CONTRACT as LANDING
 from fitlake.quality import count_outcomes, quarantined_rows, valid_rows
 from silver.stedi import accelerometer_trusted
-from tests.builders import INGESTED_AT, SECRETS, assert_same_rows, bronze_rows, computed, quarantine_reasons
-from tests.stedi_builders import at, customer_trusted_rows, key, millis
+from tests.builders import INGESTED_AT, SECRETS, Cases, assert_same_rows, bronze_rows, quarantine_reasons
+from tests.stedi_builders import at, customer_trusted_rows, days_later, key, millis
 
 BRONZE_FILE = "test/2025-01-01/part-00000"  # tests.builders.bronze_rows' default lineage
 
@@ -11,10 +11,15 @@ def _reading(user, seconds, x="1.0", y="0.0", z="-1.0"):
     return {"user": user, "timestamp": millis(at(seconds)), "x": x, "y": y, "z": z}
 
 
-def _trusted(spark, readings, consenting=("ada@test.com",)):
-    customers = customer_trusted_rows(spark, [(email, f"S-{email}") for email in consenting])
-    landing = bronze_rows(spark, LANDING, readings)
-    return computed(accelerometer_trusted.transform(landing, customers, secrets=SECRETS))
+def _flagged(spark, readings):
+    customers = customer_trusted_rows(spark, [("ada@test.com", "S-ada@test.com")])  # the one who consented
+    return accelerometer_trusted.transform(bronze_rows(spark, LANDING, readings), customers, secrets=SECRETS)
+
+
+# Every test's readings, transformed one test at a time on Sail; the JVM parity check runs them all at once.
+CASES = Cases(_flagged, timestamp=days_later)
+_trusted = CASES.transform
+jvm_parity_case = CASES.all_at_once
 
 
 def test_readings_of_trusted_customers_carry_their_key_and_the_rest_are_withheld(spark):

@@ -1,8 +1,8 @@
 from bronze.stedi.step_trainer_landing import CONTRACT as LANDING
 from fitlake.quality import count_outcomes, valid_rows
 from silver.stedi import step_trainer_trusted
-from tests.builders import assert_same_rows, bronze_rows, computed, quarantine_reasons
-from tests.stedi_builders import accelerometer_trusted_rows, at, customer_trusted_rows, millis
+from tests.builders import Cases, assert_same_rows, bronze_rows, quarantine_reasons
+from tests.stedi_builders import accelerometer_trusted_rows, at, customer_trusted_rows, days_later, millis
 
 BRONZE_FILE = "test/2025-01-01/part-00000"  # tests.builders.bronze_rows' default lineage
 OWNERS = [
@@ -18,14 +18,18 @@ def _reading(serial, seconds, distance="250"):
     return {"serialNumber": serial, "sensorReadingTime": millis(at(seconds)), "distanceFromObject": distance}
 
 
-def _trusted(spark, readings):
-    return computed(
-        step_trainer_trusted.transform(
-            bronze_rows(spark, LANDING, readings),
-            customer_trusted_rows(spark, OWNERS),
-            accelerometer_trusted_rows(spark, PHONES),
-        )
+def _flagged(spark, readings):
+    return step_trainer_trusted.transform(
+        bronze_rows(spark, LANDING, readings),
+        customer_trusted_rows(spark, OWNERS),
+        accelerometer_trusted_rows(spark, PHONES),
     )
+
+
+# Every test's readings, transformed one test at a time on Sail; the JVM parity check runs them all at once.
+CASES = Cases(_flagged, sensorReadingTime=days_later)
+_trusted = CASES.transform
+jvm_parity_case = CASES.all_at_once
 
 
 def test_readings_of_curated_customers_devices_are_kept_once_and_the_rest_withheld(spark):
