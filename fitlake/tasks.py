@@ -136,18 +136,17 @@ def build_layer(
     steps = {
         m.name: _as_step(ctx, task, m.name, functools.partial(build_unless_unchanged, m), over_limit) for m in modules
     }
-    failed = True
     try:
         run_steps(steps, {m.name: set(m.inputs) for m in modules}, step_workers())
-        failed = False
-    finally:
+    except BaseException:
+        # Record the tables built before the failure, but keep the step's error as the one raised: a table left
+        # unrecorded is only built again next run.
         try:
             builds.write()
         except Exception as e:
-            if not failed:
-                raise
-            # Keep the step's error as the one raised: the tables it recorded are only built again next run.
             print(f"  could not record the tables built in ops.table_builds: {first_line(e)}", file=sys.stderr)
+        raise
+    builds.write()
     if over_limit:
         raise QuarantineLimitExceeded([v for e in over_limit for v in e.verdicts])
 
