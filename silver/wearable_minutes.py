@@ -47,7 +47,18 @@ from fitlake.contracts import (
     rule,
 )
 from fitlake.privacy import Secrets, decrypt, pseudonym
-from fitlake.quality import LINE_LINEAGE, conform, delivery_order, first_given, from_bronze, merge_rows
+from fitlake.quality import (
+    IS_DUPLICATE,
+    IS_WITHHELD,
+    LINE_LINEAGE,
+    QUARANTINE_LINEAGE,
+    QUARANTINE_REASON,
+    conform,
+    delivery_order,
+    first_given,
+    from_bronze,
+    merge_rows,
+)
 from silver._fitbit_checks import DAILY, HOURLY, Totals, mismatches
 from silver._lookups import lookup
 from silver._parsing import identifier_text, local_to_utc, text, to_double, to_int, to_timestamp
@@ -320,8 +331,14 @@ def transform(
     flagged = conform(_placed_in_time(typed), CONTRACT, consented=has_consent(F.col("local_date")), keys=RECORD_KEYS)
     # Records from different files can share a file name and line in hand-made exports: the kind and stamp settle
     # a tie, so which record is kept is never the engine's choice (Sail and the JVM chose differently).
-    tie_break = (F.col("record_kind"), F.col("reading_local_time"))
-    return merge_rows(flagged, CONTRACT.keys, [*delivery_order(CONTRACT.keep), *tie_break], _merged_measures())
+    tie_break = ("record_kind", "reading_local_time")
+    # Into the merge only what the build reads after it (the table's columns, the quarantine's lineage, the flags)
+    # and what it orders by: Sail 0.7.2 runs each of its window functions as a step of its own that carries every
+    # column it is given, and the records' text fields, ids and consent made that 20% of the step (bench/RESULTS.md).
+    carried = (*CONTRACT.column_names, *QUARANTINE_LINEAGE, *CONTRACT.keep.order, *tie_break)
+    flagged = flagged.select(*dict.fromkeys(carried), QUARANTINE_REASON, IS_DUPLICATE, IS_WITHHELD)
+    order = [*delivery_order(CONTRACT.keep), *map(F.col, tie_break)]
+    return merge_rows(flagged, CONTRACT.keys, order, _merged_measures())
 
 
 def cross_check(
