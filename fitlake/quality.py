@@ -318,6 +318,14 @@ def count_outcomes(flagged: DataFrame) -> SplitCounts:
     return SplitCounts(row["rows_in"], row["quarantined"], row["duplicates"], row["withheld"], row["merged"])
 
 
+def read_by_the_build(contract: TableContract) -> tuple[str, ...]:
+    """The columns of a transform's flagged rows a Silver build reads (valid_rows, quarantined_rows, the
+    reconciliation, the quarantine limits): the table's columns, the quarantine's lineage and the flags."""
+    return tuple(
+        dict.fromkeys((*contract.column_names, *QUARANTINE_LINEAGE, QUARANTINE_REASON, IS_DUPLICATE, IS_WITHHELD))
+    )
+
+
 def valid_rows(flagged: DataFrame, contract: TableContract) -> DataFrame:
     keep = F.col(QUARANTINE_REASON).isNull() & ~F.col(IS_DUPLICATE) & ~F.col(IS_WITHHELD) & ~_is_merged(flagged)
     return flagged.filter(keep).select(*contract.column_names)

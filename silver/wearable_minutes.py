@@ -48,16 +48,13 @@ from fitlake.contracts import (
 )
 from fitlake.privacy import Secrets, decrypt, pseudonym
 from fitlake.quality import (
-    IS_DUPLICATE,
-    IS_WITHHELD,
     LINE_LINEAGE,
-    QUARANTINE_LINEAGE,
-    QUARANTINE_REASON,
     conform,
     delivery_order,
     first_given,
     from_bronze,
     merge_rows,
+    read_by_the_build,
 )
 from silver._fitbit_checks import DAILY, HOURLY, Totals, mismatches
 from silver._lookups import lookup
@@ -332,11 +329,10 @@ def transform(
     # Records from different files can share a file name and line in hand-made exports: the kind and stamp settle
     # a tie, so which record is kept is never the engine's choice (Sail and the JVM chose differently).
     tie_break = ("record_kind", "reading_local_time")
-    # Into the merge only what the build reads after it (the table's columns, the quarantine's lineage, the flags)
-    # and what it orders by: Sail 0.7.2 runs each of its window functions as a step of its own that carries every
-    # column it is given, and the records' text fields, ids and consent made that 20% of the step (bench/RESULTS.md).
-    carried = (*CONTRACT.column_names, *QUARANTINE_LINEAGE, *CONTRACT.keep.order, *tie_break)
-    flagged = flagged.select(*dict.fromkeys(carried), QUARANTINE_REASON, IS_DUPLICATE, IS_WITHHELD)
+    # Into the merge only what the build reads after it and what the merge orders by: Sail 0.7.2 runs each of its
+    # window functions as a step of its own that carries every column it is given, and the records' text fields,
+    # ids and consent made that 20% of the step (bench/RESULTS.md).
+    flagged = flagged.select(*dict.fromkeys((*read_by_the_build(CONTRACT), *CONTRACT.keep.order, *tie_break)))
     order = [*delivery_order(CONTRACT.keep), *map(F.col, tie_break)]
     return merge_rows(flagged, CONTRACT.keys, order, _merged_measures())
 
