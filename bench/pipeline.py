@@ -10,6 +10,12 @@ seconds of every table step from ops.run_log. Run by hand; paste the output into
 `--bronze-silver` generates the data once, then times `ingest_bronze` and `build_silver` (each its own
 process) in a fresh lakehouse per repetition whose landing folder links to that data.
 
+`--one-day 31,730` times the run of one new day after a history of each length (data generated once per length,
+the history's files linked into a lakehouse and run, then the last day's added, each repetition on a copy of the
+built history): what a daily job costs, and whether it grows with the history.
+
+    .venv/bin/python bench/pipeline.py --runs 3 --scale small --one-day 31,730
+
 `--compare-checkouts A,B` times `ingest_bronze` of each checkout (its folder first on PYTHONPATH) side by side on
 data generated once, alternating within each repetition: a first ingestion in a fresh lakehouse, then a rerun
 with nothing new (what every later run pays to find that out).
@@ -72,7 +78,11 @@ def main() -> None:
     parser.add_argument("--bronze-silver", action="store_true", help="time only ingest_bronze and build_silver")
     parser.add_argument("--compare-workers", help="e.g. 1,3: a first run per FITLAKE_STEP_WORKERS, side by side")
     parser.add_argument("--compare-checkouts", help="e.g. ../main,.: ingest_bronze of each checkout, side by side")
+    parser.add_argument("--one-day", help="e.g. 31,730: the run of one new day after a history of that many days")
     args = parser.parse_args()
+    if args.one_day:
+        one_day(args, [int(d) for d in args.one_day.split(",")])
+        return
     if args.compare_checkouts:
         compare_checkouts(args, [Path(c).resolve() for c in args.compare_checkouts.split(",")])
         return
@@ -164,6 +174,64 @@ def bronze_silver(args: argparse.Namespace) -> None:
     for table, values in steps.items():
         written = f"{rows[table]:,}" if rows[table] is not None else "-"
         print(f"| {table} | {written} | {summary(values, 's')} |")
+
+
+def _link_landing(data: Path, home: Path, days: set[str]) -> None:
+    """Link the landing folders of `days` (one per source and landing date) from `data` into `home`."""
+    for folder in sorted((data / "landing").glob("*/*")):
+        if folder.name in days:
+            target = home / "landing" / folder.parent.name / folder.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(folder)
+
+
+def one_day(args: argparse.Namespace, periods: list[int]) -> None:
+    seconds: dict[int, list[float]] = defaultdict(list)
+    rss: dict[int, list[float]] = defaultdict(list)
+    steps: dict[tuple[int, str], list[float]] = defaultdict(list)
+    rows_in: dict[tuple[int, str], int] = {}
+    history: dict[int, float] = {}
+    with tempfile.TemporaryDirectory(prefix="fitlake-bench-") as tmp:
+        for days in periods:
+            data = Path(tmp) / f"data-{days}"
+            timed(data, "generate", "--scale", args.scale, "--seed", args.seed, "--days", str(days))
+            dates = sorted({f.name for f in (data / "landing").glob("*/*")})
+            built = Path(tmp) / f"history-{days}"
+            _link_landing(data, built, set(dates[:-1]))
+            history[days] = timed(built, "run")[0]
+            for i in range(args.runs):
+                home = Path(tmp) / f"day-{days}-{i}"
+                shutil.copytree(built, home, symlinks=True)
+                _link_landing(data, home, {dates[-1]})
+                wall, peak, _ = timed(home, "run")
+                seconds[days].append(wall)
+                rss[days].append(peak)
+                query = "select run_id, task, table_name, seconds, rows_in from ops.run_log order by started_at"
+                log = json.loads(timed(home, "sql", query, "--format", "json")[2])
+                last = max(r["run_id"] for r in log)  # run ids begin with their start time
+                for step in (s for s in log if s["run_id"] == last and s["task"] == "build_silver"):
+                    steps[(days, step["table_name"])].append(step["seconds"])
+                    rows_in[(days, step["table_name"])] = step["rows_in"]
+                shutil.rmtree(home)
+                print(f"{days} days: repetition {i + 1}/{args.runs} done", file=sys.stderr)
+    print(f"## One new day after a history, scale {args.scale}, seed {args.seed}: median (min-max) of {args.runs}\n")
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{datetime.now(UTC):%Y-%m-%d}\n")  # fmt: skip
+    print("| history | first run of the history | run of the next day | peak RSS | ratio to the first |")
+    print("|---|---|---|---|---|")
+    base = statistics.median(seconds[periods[0]])
+    for days in periods:
+        ratio = statistics.median(seconds[days]) / base
+        print(f"| {days - 1} days | {history[days]:.1f} s | {summary(seconds[days], 's')} | "
+              f"{summary(rss[days], 'MiB')} | {ratio:.2f} |")  # fmt: skip
+    print("\n| build_silver step | " + " | ".join(f"{d - 1} days: rows read, seconds" for d in periods) + " |")
+    print("|---|" + "---|" * len(periods))
+    for table in sorted({t for _, t in steps}):
+        cells = [
+            f"{rows_in.get((d, table)) or 0:,} rows, {summary(steps[(d, table)], 's')}" if (d, table) in steps else "-"
+            for d in periods
+        ]
+        print(f"| {table} | " + " | ".join(cells) + " |")
 
 
 def compare_workers(args: argparse.Namespace, workers: list[int]) -> None:

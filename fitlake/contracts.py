@@ -230,6 +230,30 @@ def latest_by(column: str, reason: str) -> Deduplication:
 
 
 @dataclass(frozen=True)
+class Lookup:
+    """Columns of `table` a Silver transform reads: rows are looked up `on` these columns and `take` those."""
+
+    table: str
+    on: tuple[str, ...]
+    take: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.on, *self.take)
+
+
+@dataclass(frozen=True)
+class Incremental:
+    """A Silver module's `INCREMENTAL`: its rows are events kept on first delivery, so a build need transform only
+    the Bronze batches it has not taken (fitlake.incremental). `lookups` are its other inputs, each given to the
+    transform as the columns declared only, so a lookup left out fails the build instead of escaping the check
+    that what it looks up has not changed. A reference whose absence gives a valid row a default (not a
+    quarantined orphan) rules a table out: the row would keep the default when the reference arrives."""
+
+    lookups: tuple[Lookup, ...] = ()
+
+
+@dataclass(frozen=True)
 class QuarantineLimit:
     """How much of its input a Silver table may quarantine before someone must look (fitlake.quarantine_limits).
 

@@ -129,6 +129,17 @@ def replace_if_valid(lh: Lakehouse, contract: TableContract, df: DataFrame) -> N
         write(lh, contract, result, "overwrite")
 
 
+@contextmanager
+def _as_view(lh: Lakehouse, df: DataFrame) -> Iterator[str]:
+    """`df` as a temporary view, for SQL that has no DataFrame form (MERGE)."""
+    view = f"fitlake_rows_{uuid.uuid4().hex}"
+    df.createOrReplaceTempView(view)
+    try:
+        yield view
+    finally:
+        lh.spark.catalog.dropTempView(view)
+
+
 def _merge_on_keys(lh: Lakehouse, contract: TableContract, df: DataFrame) -> None:
     if not contract.keys:
         raise ContractViolation(f"{contract.name} declares no keys, so it cannot be upserted")
@@ -137,16 +148,12 @@ def _merge_on_keys(lh: Lakehouse, contract: TableContract, df: DataFrame) -> Non
         raise ContractViolation(
             f"data for {contract.name} has several rows for one key {list(contract.keys)}: deduplicate before upserting"
         )
-    view = f"fitlake_upsert_{uuid.uuid4().hex}"
-    df.createOrReplaceTempView(view)
     on = " AND ".join(f"t.{quote(k)} <=> s.{quote(k)}" for k in contract.keys)
-    try:
+    with _as_view(lh, df) as view:
         lh.spark.sql(
             f"MERGE INTO {lh.table_name(contract)} AS t USING {view} AS s ON {on} "
             "WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
         )
-    finally:
-        lh.spark.catalog.dropTempView(view)
 
 
 def partition_predicate(contract: TableContract, values: list[tuple]) -> SparkColumn:
@@ -167,6 +174,15 @@ def _replace_partitions(contract: TableContract, df: DataFrame, name: str) -> No
     # writeTo(...).overwrite(condition) is Delta's replaceWhere through the table name. Sail ignores the
     # replaceWhere *option* on saveAsTable and overwrites the whole table (docs/engine-notes.md).
     df.writeTo(name).overwrite(partition_predicate(contract, values))
+
+
+def delete_matching(lh: Lakehouse, contract: TableContract, rows: DataFrame, on: tuple[str, ...]) -> None:
+    """Delete the table's rows equal to one of `rows` on the columns `on`, in one commit (a MERGE)."""
+    matched = " AND ".join(f"t.{quote(c)} = s.{quote(c)}" for c in on)
+    with _lock_for(lh.table_name(contract)), _as_view(lh, rows.select(*on).distinct()) as view:
+        lh.spark.sql(
+            f"MERGE INTO {lh.table_name(contract)} AS t USING {view} AS s ON {matched} WHEN MATCHED THEN DELETE"
+        )
 
 
 def delete_rows(lh: Lakehouse, contract: TableContract, where: str) -> None:

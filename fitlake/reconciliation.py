@@ -35,22 +35,30 @@ def bronze_records(sources: list[tuple[DataFrame, TableContract]]) -> DataFrame:
     return reduce(DataFrame.unionByName, counted).groupBy("batch_id").agg(F.sum("bronze_rows").alias("bronze_rows"))
 
 
+def batch_outcomes(flagged: DataFrame) -> DataFrame:
+    """Per batch, the rows the transform's flags took out: duplicates, withheld, merged."""
+    outcomes = flagged.groupBy(F.col("_batch_id").alias("batch_id")).agg(*outcome_counts(flagged))
+    return outcomes.select("batch_id", *OUTCOMES)
+
+
+OUTCOMES = ("duplicates", "withheld", "merged")
+
+
 def reconcile(
     bronze: DataFrame,
-    flagged: DataFrame,
+    outcomes: DataFrame,
     silver: DataFrame,
     quarantine: DataFrame,
     table: str,
     source: str,
     run_id: str,
 ) -> DataFrame:
-    """One row per batch, from Bronze's records per batch (bronze_records), the transform's flags (duplicates,
-    withheld, merged) and the written tables."""
-    outcomes = flagged.groupBy(F.col("_batch_id").alias("batch_id")).agg(*outcome_counts(flagged))
+    """One row per batch, from Bronze's records per batch (bronze_records), the transform's outcomes per batch
+    (batch_outcomes) and the written tables."""
     counted = (
         bronze.join(_per_batch(silver, "silver_rows"), "batch_id", "full")
         .join(_per_batch(quarantine, "quarantined"), "batch_id", "full")
-        .join(outcomes.select("batch_id", "duplicates", "withheld", "merged"), "batch_id", "full")
+        .join(outcomes, "batch_id", "full")
     )
     n = {
         c: F.coalesce(F.col(c), F.lit(0)).cast("bigint")
@@ -74,9 +82,45 @@ def record(lh: Lakehouse, table: TableContract, sources: list[str], flagged: Dat
     bronze = bronze_records([(lh.read(s), contracts()[s]) for s in sources])
     source = ", ".join(sources)
     rows = reconcile(
-        bronze, flagged, lh.read(table), lh.read(quarantine_contract(table)), table.name, source, run_id
+        bronze,
+        batch_outcomes(flagged),
+        lh.read(table),
+        lh.read(quarantine_contract(table)),
+        table.name,
+        source,
+        run_id,
     ).collect()
     io.write(lh, CONTRACT, lh.spark.createDataFrame(rows, CONTRACT.spark_schema), "replace_partitions")
+    return _balanced(table, source, rows)
+
+
+def record_batches(
+    lh: Lakehouse, table: TableContract, source: str, flagged: DataFrame, earlier: DataFrame, run_id: str
+) -> list:
+    """Write the reconciliation rows of the batches an incremental build touched (fitlake.incremental): those of
+    its new batches, and those its quarantined rows, looked at again, came in with. A batch's duplicates, withheld
+    and merged rows are its earlier rows' (`earlier`, from ops.reconciliation) and those of `flagged`."""
+    touched = flagged.select(F.col("_batch_id").alias("batch_id")).distinct()
+
+    def of_touched(df: DataFrame) -> DataFrame:
+        return df.join(touched.withColumnRenamed("batch_id", "_batch_id"), "_batch_id", "left_semi")
+
+    outcomes = (
+        earlier.join(touched, "batch_id", "left_semi")
+        .select("batch_id", *OUTCOMES)
+        .unionByName(batch_outcomes(flagged))
+        .groupBy("batch_id")
+        .agg(*[F.sum(c).alias(c) for c in OUTCOMES])
+    )
+    bronze = bronze_records([(of_touched(lh.read(source)), contracts()[source])])
+    silver, quarantine = of_touched(lh.read(table)), of_touched(lh.read(quarantine_contract(table)))
+    rows = reconcile(bronze, outcomes, silver, quarantine, table.name, source, run_id).collect()
+    io.write(lh, CONTRACT, lh.spark.createDataFrame(rows, CONTRACT.spark_schema), "upsert")
+    return _balanced(table, source, rows)
+
+
+def _balanced(table: TableContract, source: str, rows: list) -> list:
+    """`rows`, when every batch balances; else ReconciliationError naming the first few that do not."""
     unbalanced = [r for r in rows if not r.balanced]
     if unbalanced:
         shown = "; ".join(

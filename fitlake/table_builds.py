@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from pyspark.sql import functions as F
 
@@ -60,6 +61,12 @@ def table_version(lh: Lakehouse, contract: TableContract) -> int | None:
     return lh.spark.sql(f"DESCRIBE HISTORY {lh.table_name(contract)} LIMIT 1").first()["version"]
 
 
+class LastBuild(NamedTuple):
+    inputs: str
+    table_version: int
+    run_id: str
+
+
 @dataclass
 class TableBuilds:
     """The last build of each table, read when made (before the steps, which run side by side, ask for it), and
@@ -68,14 +75,16 @@ class TableBuilds:
     lh: Lakehouse
     run_id: str
     full_refresh: bool = False
-    _last: dict[str, tuple[str, int, str]] = field(default_factory=dict, init=False, repr=False)
+    _last: dict[str, LastBuild] = field(default_factory=dict, init=False, repr=False)
     _built: list[tuple] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.full_refresh and self.lh.exists(CONTRACT):
             latest = F.max_by(F.struct("inputs", "table_version", "run_id"), "built_at").alias("last")
             for row in self.lh.read(CONTRACT).groupBy("table_name").agg(latest).collect():
-                self._last[row.table_name] = (row["last"].inputs, row["last"].table_version, row["last"].run_id)
+                self._last[row.table_name] = LastBuild(
+                    row["last"].inputs, row["last"].table_version, row["last"].run_id
+                )
 
     def inputs(self, inputs: list[TableContract], with_secrets: bool) -> str:
         """What a table built now from `inputs` is built from, as JSON."""
@@ -91,9 +100,13 @@ class TableBuilds:
     def unchanged_since(self, contract: TableContract, inputs: str) -> str | None:
         """The run that built the table from the same inputs and left it as it still is, if any."""
         last = self._last.get(contract.name)
-        if last is None or last[0] != inputs or table_version(self.lh, contract) != last[1]:
+        if last is None or last.inputs != inputs or table_version(self.lh, contract) != last.table_version:
             return None
-        return last[2]
+        return last.run_id
+
+    def last_build(self, contract: TableContract) -> LastBuild | None:
+        """The table's last build (None on a full refresh, which builds as if there were none)."""
+        return self._last.get(contract.name)
 
     def built(self, contract: TableContract, inputs: str) -> None:
         version = table_version(self.lh, contract)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fitlake import dq_results, io, quality, quarantine_limits, reconciliation, registry, scd2
+from fitlake import dq_results, incremental, io, quality, quarantine_limits, reconciliation, registry, scd2
 from fitlake.contracts import TableContract
 from fitlake.errors import ContractViolation, LandingEmpty, NoChampionModel, NotEnoughHistory, first_line
 from fitlake.ingest import ingest
@@ -111,9 +111,11 @@ def _as_step(
     return run
 
 
-def build_layer(
-    ctx: TaskContext, task: str, package: str, build: Callable[[TaskContext, TableModule, Step], None]
-) -> None:
+# A layer's build of one table: given what it was built from last (TableBuilds) and what it is built from now.
+TableBuild = Callable[[TaskContext, TableModule, Step, TableBuilds, str], None]
+
+
+def build_layer(ctx: TaskContext, task: str, package: str, build: TableBuild) -> None:
     """Build every table of `package` (a layer, or a layer's subpackage such as `silver.stedi`) with `build`,
     each a run-log step of `task`, side by side where no table reads another (fitlake.steps). Tables that are
     written but quarantined beyond their limit fail the task together, once every table is built."""
@@ -129,7 +131,7 @@ def build_layer(
         if since is not None:
             step.progress(f"unchanged: run {since} built it from the same inputs")
             return
-        build(ctx, m, step)
+        build(ctx, m, step, builds, inputs)
         builds.built(m.contract, inputs)
 
     over_limit: list[QuarantineLimitExceeded] = []
@@ -155,14 +157,48 @@ def build_silver(ctx: TaskContext) -> None:
     build_layer(ctx, "build_silver", "silver", build_conformed)
 
 
-def build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
-    """Rebuild a Silver table and its quarantine from Bronze; prove per batch that no row was lost or invented;
-    then judge what was quarantined against the table's limit (fitlake.quarantine_limits): over it the step fails,
-    the table and its quarantine written; over its warning level the step says so."""
+def build_conformed(ctx: TaskContext, m: TableModule, step: Step, builds: TableBuilds, inputs: str) -> None:
+    """Build a Silver table and its quarantine from Bronze: from the batches it has not taken yet where it can
+    (fitlake.incremental), else whole; prove per batch that no row was lost or invented; then judge what was
+    quarantined against the table's limit (fitlake.quarantine_limits): over it the step fails, the table and its
+    quarantine written; over its warning level the step says so."""
     if m.history is not None:
         _build_versions(ctx, m, step)
         return
-    inputs = [ctx.lh.read(name) for name in m.inputs]
+    increment = incremental.plan(ctx.lh, m, builds, inputs)
+    if isinstance(increment, incremental.Increment):
+        try:
+            verdict = _build_increment(ctx, m, step, increment)
+        except incremental.KeyKeptFromLaterDelivery:
+            step.progress("built whole: a quarantined row is valid now, and a later copy of it is kept already")
+            verdict = _build_whole(ctx, m, step)
+    else:
+        if increment is not None:
+            step.progress(f"built whole: {increment}")
+        verdict = _build_whole(ctx, m, step)
+    _cross_check(ctx, m, step)
+    if verdict.fails:
+        raise QuarantineLimitExceeded([verdict])
+    if verdict.warns:
+        step.warn(verdict.warning())
+
+
+def _build_increment(
+    ctx: TaskContext, m: TableModule, step: Step, increment: incremental.Increment
+) -> quarantine_limits.Verdict:
+    built = incremental.build(ctx.lh, m, increment, ctx.run_id)
+    rows = built.rows
+    step.rows_in, step.rows_out, step.rows_quarantined = rows.rows_in, rows.rows_out, rows.quarantined
+    step.rows_duplicate, step.rows_withheld = rows.duplicates, rows.withheld
+    step.progress(
+        f"incremental: {rows.rows_in - built.looked_at_again:,} rows of new batches, "
+        f"{built.looked_at_again:,} quarantined rows looked at again"
+    )
+    return built.verdict
+
+
+def _build_whole(ctx: TaskContext, m: TableModule, step: Step) -> quarantine_limits.Verdict:
+    inputs = incremental.inputs(ctx.lh, m)
     transformed = m.transform(*inputs, **({"secrets": ctx.lh.secrets} if m.needs_secrets else {}))
     with io.staged(ctx.lh, f"{m.name}.flagged", transformed) as flagged:
         io.write(ctx.lh, m.contract, quality.valid_rows(flagged, m.contract), "overwrite")
@@ -180,11 +216,7 @@ def build_conformed(ctx: TaskContext, m: TableModule, step: Step) -> None:
     merged = sum(b.merged for b in batches)
     if merged:
         step.progress(f"{merged:,} records merged into the rows of others (a minute's measures from several files)")
-    _cross_check(ctx, m, step)
-    if verdict.fails:
-        raise QuarantineLimitExceeded([verdict])
-    if verdict.warns:
-        step.warn(verdict.warning())
+    return verdict
 
 
 def _cross_check(ctx: TaskContext, m: TableModule, step: Step) -> None:
@@ -217,7 +249,7 @@ def build_gold(ctx: TaskContext) -> None:
     build_layer(ctx, "build_gold", "gold", build_aggregate)
 
 
-def build_aggregate(ctx: TaskContext, m: TableModule, step: Step) -> None:
+def build_aggregate(ctx: TaskContext, m: TableModule, step: Step, *_: object) -> None:
     """Rebuild a Gold table from its inputs; a broken expectation fails the step, nothing is written."""
     inputs = [ctx.lh.read(name) for name in m.inputs]
     step.rows_in = sum(df.count() for df in inputs)

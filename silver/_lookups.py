@@ -10,7 +10,11 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from fitlake.contracts import Expectation, quote
+from fitlake.contracts import Expectation, Lookup, quote
+
+# What the lookups below read, for a table's INCREMENTAL (fitlake.contracts.Incremental).
+MEMBER = Lookup("silver.member_pii", on=("member_id",), take=("member_key",))
+SESSION = Lookup("silver.class_sessions", on=("session_id",))
 
 
 def lookup(df: DataFrame, reference: DataFrame, on: tuple[str, str], take: dict[str, str]) -> DataFrame:
@@ -22,12 +26,17 @@ def lookup(df: DataFrame, reference: DataFrame, on: tuple[str, str], take: dict[
 
 def with_member_key(df: DataFrame, member_pii: DataFrame, source: str = "member_id") -> DataFrame:
     """The member's pseudonym for the member number in `source` (NULL when no such member)."""
-    return lookup(df, member_pii, (source, "member_id"), {"member_key": "member_key"})
+    return lookup(df, member_pii, (source, *MEMBER.on), {"member_key": "member_key"})
 
 
 def with_known_session(df: DataFrame, class_sessions: DataFrame) -> DataFrame:
     """`known_session_id`: the row's `session_id` when silver.class_sessions has that session, else NULL."""
-    return lookup(df, class_sessions, ("session_id", "session_id"), {"session_id": "known_session_id"})
+    return lookup(df, class_sessions, ("session_id", *SESSION.on), {"session_id": "known_session_id"})
+
+
+def site(*take: str) -> Lookup:
+    """What a table reads of silver.locations: `take` for a location_id."""
+    return Lookup("silver.locations", on=("location_id",), take=take)
 
 
 def known(source: str, resolved: str, table: str, derived: tuple[str, ...] = ()) -> Expectation:

@@ -13,6 +13,7 @@ from fitlake.contracts import (
     STRING,
     TIMESTAMP,
     Column,
+    Incremental,
     TableContract,
     in_set,
     not_null,
@@ -20,7 +21,7 @@ from fitlake.contracts import (
     references,
 )
 from fitlake.quality import conform, from_bronze
-from silver._lookups import known, with_member_key
+from silver._lookups import MEMBER, known, with_member_key
 from silver._parsing import text, texts, utc_iso_to_timestamp
 from silver.members import MEMBER_KEY
 
@@ -52,6 +53,9 @@ CONTRACT = TableContract(
     ),
     keep=FIRST_DELIVERY,
 )
+
+# A day's build takes the day's batches (fitlake.incremental).
+INCREMENTAL = Incremental((MEMBER,))
 
 
 def transform(app_events_raw: DataFrame, member_pii: DataFrame) -> DataFrame:

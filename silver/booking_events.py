@@ -17,6 +17,7 @@ from fitlake.contracts import (
     STRING,
     TIMESTAMP,
     Column,
+    Incremental,
     TableContract,
     in_set,
     not_null,
@@ -24,7 +25,7 @@ from fitlake.contracts import (
     references,
 )
 from fitlake.quality import conform, from_bronze
-from silver._lookups import known, with_known_session, with_member_key
+from silver._lookups import MEMBER, SESSION, known, with_known_session, with_member_key
 from silver._parsing import known_timezone, local_to_utc, text, texts, to_code, to_timestamp
 from silver.members import MEMBER_KEY
 
@@ -62,6 +63,9 @@ CONTRACT = TableContract(
     ),
     keep=FIRST_DELIVERY,
 )
+
+# A day's build takes the day's batches (fitlake.incremental).
+INCREMENTAL = Incremental((MEMBER, SESSION))
 
 
 def transform(attendance_raw: DataFrame, member_pii: DataFrame, class_sessions: DataFrame) -> DataFrame:

@@ -22,6 +22,7 @@ from fitlake.contracts import (
     STRING,
     TIMESTAMP,
     Column,
+    Incremental,
     TableContract,
     in_set,
     not_null,
@@ -31,7 +32,7 @@ from fitlake.contracts import (
 )
 from fitlake.privacy import Secrets, decrypt, has_contact_details, pseudonym, redact_contact_details
 from fitlake.quality import conform, from_bronze
-from silver._lookups import known, lookup, with_member_key
+from silver._lookups import MEMBER, known, lookup, site, with_member_key
 from silver._parsing import local_to_utc, text, texts, to_code, to_date, to_timestamp
 from silver.members import MEMBER_KEY
 
@@ -73,6 +74,9 @@ CONTRACT = TableContract(
     ),
     keep=FIRST_DELIVERY,
 )
+
+# A day's build takes the day's batches (fitlake.incremental).
+INCREMENTAL = Incremental((MEMBER, site("timezone")))
 
 
 def transform(

@@ -15,6 +15,7 @@ from fitlake.contracts import (
     STRING,
     TIMESTAMP,
     Column,
+    Incremental,
     TableContract,
     in_set,
     not_null,
@@ -22,7 +23,7 @@ from fitlake.contracts import (
     references,
 )
 from fitlake.quality import conform, from_bronze
-from silver._lookups import known, with_member_key
+from silver._lookups import MEMBER, known, with_member_key
 from silver._parsing import known_timezone, local_to_utc, text, texts, to_timestamp
 from silver.members import MEMBER_KEY
 
@@ -58,6 +59,9 @@ CONTRACT = TableContract(
     ),
     keep=FIRST_DELIVERY,
 )
+
+# A day's build takes the day's batches (fitlake.incremental).
+INCREMENTAL = Incremental((MEMBER,))
 
 
 def transform(checkins_raw: DataFrame, member_pii: DataFrame) -> DataFrame:

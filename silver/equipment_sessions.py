@@ -15,6 +15,7 @@ from fitlake.contracts import (
     STRING,
     TIMESTAMP,
     Column,
+    Incremental,
     TableContract,
     between,
     decimal,
@@ -24,7 +25,7 @@ from fitlake.contracts import (
     references,
 )
 from fitlake.quality import conform, from_bronze
-from silver._lookups import known, lookup, with_member_key
+from silver._lookups import MEMBER, known, lookup, site, with_member_key
 from silver._parsing import text, texts, to_decimal, to_int, utc_iso_to_timestamp, utc_to_local
 from silver.members import MEMBER_KEY
 
@@ -75,6 +76,9 @@ CONTRACT = TableContract(
 
 # Measures the vendor sends as whole numbers.
 INTEGER_MEASURES = ("duration_seconds", "reps", "distance_m")
+
+# A day's build takes the day's batches (fitlake.incremental).
+INCREMENTAL = Incremental((MEMBER, site("timezone")))
 
 
 def transform(equipment_sessions_raw: DataFrame, member_pii: DataFrame, locations: DataFrame) -> DataFrame:

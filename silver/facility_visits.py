@@ -15,6 +15,7 @@ from fitlake.contracts import (
     STRING,
     TIMESTAMP,
     Column,
+    Incremental,
     TableContract,
     between,
     in_set,
@@ -24,7 +25,7 @@ from fitlake.contracts import (
     rule,
 )
 from fitlake.quality import conform, from_bronze
-from silver._lookups import known, lookup, with_member_key
+from silver._lookups import MEMBER, known, lookup, site, with_member_key
 from silver._parsing import local_to_utc, text, texts, to_int, to_timestamp
 from silver.members import MEMBER_KEY
 
@@ -62,6 +63,9 @@ CONTRACT = TableContract(
     ),
     keep=FIRST_DELIVERY,
 )
+
+# A day's build takes the day's batches (fitlake.incremental).
+INCREMENTAL = Incremental((MEMBER, site("timezone", "facilities")))
 
 
 def transform(facility_usage_raw: DataFrame, member_pii: DataFrame, locations: DataFrame) -> DataFrame:

@@ -17,6 +17,8 @@ from fitlake.contracts import (
     STRING,
     TIMESTAMP,
     Column,
+    Incremental,
+    Lookup,
     TableContract,
     between,
     decimal,
@@ -27,7 +29,7 @@ from fitlake.contracts import (
     rule,
 )
 from fitlake.quality import conform, from_bronze
-from silver._lookups import known, lookup, with_member_key
+from silver._lookups import MEMBER, known, lookup, site, with_member_key
 from silver._parsing import local_to_utc, name_key, text, texts, to_decimal, to_int, to_timestamp
 from silver.members import MEMBER_KEY
 from silver.products import CATEGORIES, by_name_key
@@ -85,6 +87,9 @@ CONTRACT = TableContract(
     ),
     keep=FIRST_DELIVERY,
 )
+
+# A day's build takes the day's batches (fitlake.incremental).
+INCREMENTAL = Incremental((MEMBER, Lookup("silver.products", on=("name_key",), take=("sku",)), site("timezone")))
 
 
 def transform(retail_raw: DataFrame, member_pii: DataFrame, products: DataFrame, locations: DataFrame) -> DataFrame:

@@ -164,7 +164,7 @@ def test_a_table_over_its_limit_fails_the_task_once_the_tables_reading_it_and_th
     over = Verdict("silver.member_pii", "q", QuarantineLimit(), 100, 100, (FileShare("members/a.csv", 100, 100),))
     built = []
 
-    def build(ctx, m, step):
+    def build(ctx, m, step, *_):
         if m.name == "silver.member_pii":
             raise QuarantineLimitExceeded([over])
         built.append(m.name)

@@ -28,7 +28,7 @@ from bronze._raw import source_fields
 from fitlake import io
 from fitlake.fitbit_import import import_fitbit
 from fitlake.quality import count_outcomes, quarantine_contract, quarantined_rows, valid_rows
-from fitlake.reconciliation import bronze_records, reconcile
+from fitlake.reconciliation import batch_outcomes, bronze_records, reconcile
 from fitlake.registry import contracts, table_modules
 from fitlake.runlog import RunLog
 from fitlake.tasks import TaskContext, ingest_bronze
@@ -109,8 +109,8 @@ def _build(sail_engine, home: Path, export: Path) -> Build:
             )
             sources = [(lh.read(n), contracts()[n]) for n in MINUTE_SOURCES]
             checked = reconcile(
-                bronze_records(sources), flagged, lh.read(contract), lh.read(quarantine_contract(contract)),
-                contract.name, ", ".join(MINUTE_SOURCES), "fitabase-test",
+                bronze_records(sources), batch_outcomes(flagged), lh.read(contract),
+                lh.read(quarantine_contract(contract)), contract.name, ", ".join(MINUTE_SOURCES), "fitabase-test",
             ).collect()  # fmt: skip
             outcomes = count_outcomes(flagged)
         references = (accounts, members_rows(spark, members), location_rows(spark))

@@ -35,7 +35,7 @@ from fitlake.cli import app
 from fitlake.delta_log import list_tables
 from fitlake.mapmyrun_import import NotAMapMyRunExport, import_mapmyrun
 from fitlake.quality import quarantine_contract, quarantined_rows, valid_rows
-from fitlake.reconciliation import bronze_records, reconcile
+from fitlake.reconciliation import batch_outcomes, bronze_records, reconcile
 from fitlake.runlog import RunLog
 from fitlake.settings import Settings
 from fitlake.tasks import TaskContext, ingest_bronze
@@ -149,7 +149,7 @@ def _build(sail_engine, home: Path, work: Path) -> Build:
                 lh, quarantine_contract(contract), quarantined_rows(flagged, datetime.now(UTC), False), "overwrite"
             )
             checked = reconcile(
-                bronze_records([(lh.read(RAW), RAW)]), flagged, lh.read(contract),
+                bronze_records([(lh.read(RAW), RAW)]), batch_outcomes(flagged), lh.read(contract),
                 lh.read(quarantine_contract(contract)), contract.name, RAW.name, "mapmyrun-test",
             ).collect()  # fmt: skip
             outcomes = flagged.select(

@@ -1,0 +1,157 @@
+"""An incremental Silver build (fitlake.incremental) on hand-written landing files over two days: a check-in whose
+member arrives a day late, a check-in re-sent, a broken line re-sent. Day 2 transforms day 2's lines and the
+quarantined ones, not day 1's, and gives what a full refresh of both days gives."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from pyspark.sql import functions as F
+
+from fitlake.runlog import RunLog
+from fitlake.tasks import TASKS, TaskContext
+from tests.conftest import temporary_lakehouse
+from tests.integration.conftest import PIPELINE_SECRETS
+
+MEMBERS_HEADER = (
+    "member_id,first_name,last_name,email,phone,home_location_id,plan,billing_period,monthly_fee,join_date,status,"
+    "cancel_date,exported_at,marketing_consent,research_consent,research_consent_date,wearable_device_id"
+)
+
+
+def _member(member_id: str, exported_at: str) -> str:
+    return (
+        f"{member_id},Ada,Lovelace,{member_id.lower()}@example.com,555-0100,CHI,basic,monthly,30.00,2024-09-04,"
+        f"active,,{exported_at},true,false,,"
+    )
+
+
+def _checkin(checkin_id: str, member_id: str, time: str) -> str:
+    return json.dumps(
+        {
+            "checkin_id": checkin_id,
+            "member_id": member_id,
+            "location_id": "CHI",
+            "checkin_time": time,
+            "site_timezone": "America/Chicago",
+            "channel": "app",
+        }
+    )
+
+
+# Day 1: C2's member M2 is not known yet; C3's time does not parse.
+# Day 2: M2 arrives; C1 and the broken C3 are sent again; C4 is new.
+DAYS = {
+    "2025-01-01": (
+        [_member("M1", "2025-01-01 23:50:00")],
+        [
+            _checkin("C1", "M1", "2025-01-01 07:00:00"),
+            _checkin("C2", "M2", "2025-01-01 08:00:00"),
+            _checkin("C3", "M1", "yesterday at noon"),
+        ],
+    ),
+    "2025-01-02": (
+        [_member("M1", "2025-01-02 23:50:00"), _member("M2", "2025-01-02 23:50:00")],
+        [
+            _checkin("C1", "M1", "2025-01-01 07:00:00"),
+            _checkin("C4", "M1", "2025-01-02 09:00:00"),
+            _checkin("C3", "M1", "yesterday at noon"),
+        ],
+    ),
+}
+
+
+def _land(home: Path, day: str) -> None:
+    members, checkins = DAYS[day]
+    for folder, name, lines in (
+        ("members", "part-00000.csv", [MEMBERS_HEADER, *members]),
+        ("checkins", "part-00000.json", checkins),
+    ):
+        path = home / "landing" / folder / day / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n")
+
+
+def _build(sail_engine, home: Path, run_id: str, full_refresh: bool = False) -> None:
+    with temporary_lakehouse(sail_engine, home) as lh:
+        ctx = TaskContext(lh, RunLog(lh, run_id), full_refresh)
+        TASKS["ingest_bronze"](ctx)
+        TASKS["build_silver"](ctx)
+
+
+def _tables(spark, home: Path) -> dict[str, set]:
+    def read(schema: str, table: str, columns: list[str]) -> set:
+        df = spark.read.format("delta").load(str(home / "fitlake" / schema / table))
+        return {tuple(r) for r in df.select(*columns).collect()}
+
+    return {
+        "checkins": read("silver", "checkins", ["checkin_id", "_batch_id", "_source_file"]),
+        "quarantine": read("silver", "checkins_quarantine", ["_quarantine_reason", "_batch_id", "_line_number"]),
+        "reconciliation": {
+            r[1:]
+            for r in read(
+                "ops",
+                "reconciliation",
+                ["table_name", "batch_id", "bronze_rows", "silver_rows", "quarantined", "duplicates", "balanced"],
+            )
+            if r[0] == "silver.checkins"
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def two_days_by_hand(tmp_path_factory, sail_engine):
+    home = tmp_path_factory.mktemp("by_hand")
+    said = {}
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in PIPELINE_SECRETS.items():
+            env.setenv(name, value)
+        for run_id, day in (("day-1", "2025-01-01"), ("day-2", "2025-01-02")):
+            _land(home, day)
+            said[run_id] = _build_said(sail_engine, home, run_id)
+        daily = _tables(sail_engine.spark, home)
+        said["refresh"] = _build_said(sail_engine, home, "refresh", full_refresh=True)
+        refreshed = _tables(sail_engine.spark, home)
+    return said, daily, refreshed, sail_engine.spark.read.format("delta").load(str(home / "fitlake/ops/run_log"))
+
+
+def _build_said(sail_engine, home: Path, run_id: str, full_refresh: bool = False) -> str:
+    """What the build printed (its steps' progress)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        _build(sail_engine, home, run_id, full_refresh)
+    return out.getvalue()
+
+
+def test_a_late_member_a_resent_checkin_and_a_resent_broken_line(two_days_by_hand):
+    _, daily, _, _ = two_days_by_hand
+    day_1 = "checkins/2025-01-01/part-00000.json"
+    # C2 is valid now that M2 is known, from its first delivery; C1 is kept from day 1, its copy a duplicate.
+    assert daily["checkins"] == {
+        ("C1", "day-1", day_1),
+        ("C2", "day-1", day_1),
+        ("C4", "day-2", "checkins/2025-01-02/part-00000.json"),
+    }
+    # C3 stays quarantined once: its copy of day 2 is a duplicate of it.
+    assert daily["quarantine"] == {("parseable(checkin_local_time)", "day-1", 3)}
+    assert daily["reconciliation"] == {("day-1", 3, 2, 1, 0, True), ("day-2", 3, 1, 0, 2, True)}
+
+
+def test_day_two_transforms_its_own_lines_and_the_quarantined_ones(two_days_by_hand):
+    said, _, _, run_log = two_days_by_hand
+    assert "silver.checkins: incremental: 3 rows of new batches, 2 quarantined rows looked at again" in said["day-2"]
+    step = run_log.filter((F.col("run_id") == "day-2") & (F.col("table_name") == "silver.checkins")).first()
+    # Day 2's three lines and day 1's two quarantined ones; not day 1's six lines again.
+    assert (step.rows_in, step.rows_out, step.rows_quarantined, step.rows_duplicate) == (5, 2, 1, 2)
+    assert "silver.checkins: incremental" not in said["day-1"]
+    assert "silver.checkins: built whole: first build" in said["day-1"]
+
+
+def test_a_full_refresh_gives_the_tables_days_run_one_by_one_gave(two_days_by_hand):
+    said, daily, refreshed, _ = two_days_by_hand
+    assert "silver.checkins: built whole: a full refresh" in said["refresh"]
+    assert refreshed == daily
