@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -191,6 +192,7 @@ def one_day(args: argparse.Namespace, periods: list[int]) -> None:
     steps: dict[tuple[int, str], list[float]] = defaultdict(list)
     rows_in: dict[tuple[int, str], int] = {}
     history: dict[int, float] = {}
+    tasks: dict[tuple[int, str], list[float]] = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="fitlake-bench-") as tmp:
         for days in periods:
             data = Path(tmp) / f"data-{days}"
@@ -203,7 +205,9 @@ def one_day(args: argparse.Namespace, periods: list[int]) -> None:
                 home = Path(tmp) / f"day-{days}-{i}"
                 shutil.copytree(built, home, symlinks=True)
                 _link_landing(data, home, {dates[-1]})
-                wall, peak, _ = timed(home, "run")
+                wall, peak, out = timed(home, "run")
+                for task, task_seconds in re.findall(r"^  (\w+) .* ([\d.]+)s$", out, re.M):
+                    tasks[(days, task)].append(float(task_seconds))
                 seconds[days].append(wall)
                 rss[days].append(peak)
                 query = "select run_id, task, table_name, seconds, rows_in from ops.run_log order by started_at"
@@ -224,6 +228,10 @@ def one_day(args: argparse.Namespace, periods: list[int]) -> None:
         ratio = statistics.median(seconds[days]) / base
         print(f"| {days - 1} days | {history[days]:.1f} s | {summary(seconds[days], 's')} | "
               f"{summary(rss[days], 'MiB')} | {ratio:.2f} |")  # fmt: skip
+    print("\n| task of the next day's run | " + " | ".join(f"{d - 1} days" for d in periods) + " |")
+    print("|---|" + "---|" * len(periods))
+    for task in dict.fromkeys(t for _, t in tasks):
+        print(f"| {task} | " + " | ".join(summary(tasks[(d, task)], "s") for d in periods) + " |")
     print("\n| build_silver step | " + " | ".join(f"{d - 1} days: rows read, seconds" for d in periods) + " |")
     print("|---|" + "---|" * len(periods))
     for table in sorted({t for _, t in steps}):

@@ -65,7 +65,7 @@ class Increment:
     bronze: str
 
 
-def _changed_lookup(lh: Lakehouse, lookup: Lookup, version_then: int | None) -> bool:
+def lookup_changed(lh: Lakehouse, lookup: Lookup, version_then: int | None) -> bool:
     """True when the lookup's table says something else of a value looked up before than it did at `version_then`
     (or that version cannot be read any more: vacuumed); gaining values is no change."""
     if version_then is None:
@@ -106,7 +106,7 @@ def plan(lh: Lakehouse, m: TableModule, builds: TableBuilds, inputs_now: str) ->
     if table_version(lh, m.contract) != last.table_version:
         return "the table was written since its last build"
     for lookup in declared.lookups:
-        if _changed_lookup(lh, lookup, then["tables"].get(lookup.table)):
+        if lookup_changed(lh, lookup, then["tables"].get(lookup.table)):
             return f"{lookup.table} changed values it looked up before"
     recorded = lh.read(RECONCILIATION).filter(F.col("table_name") == m.name).collect()
     kept = _rows_per_batch(lh.read(m.contract))

@@ -1,19 +1,23 @@
-"""An incremental Silver build (fitlake.incremental) on hand-written landing files over two days: a check-in whose
+"""An incremental Silver build (fitlake.incremental) on hand-written landing files over three days: a check-in whose
 member arrives a day late, a check-in re-sent, a broken line re-sent. Day 2 transforms day 2's lines and the
-quarantined ones, not day 1's, and gives what a full refresh of both days gives."""
+quarantined ones, not day 1's. Before day 3 a quarantined row is deleted by hand: day 3 sees that the table is not
+what its reconciliation says and builds it whole, and a full refresh then gives the same tables."""
 
 from __future__ import annotations
 
 import contextlib
-import io
 import json
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from pyspark.sql import functions as F
 
+from fitlake import io
+from fitlake.quality import quarantine_contract
 from fitlake.runlog import RunLog
 from fitlake.tasks import TASKS, TaskContext
+from silver.checkins import CONTRACT as CHECKINS
 from tests.conftest import temporary_lakehouse
 from tests.integration.conftest import PIPELINE_SECRETS
 
@@ -62,15 +66,18 @@ DAYS = {
             _checkin("C3", "M1", "yesterday at noon"),
         ],
     ),
+    "2025-01-03": ([], [_checkin("C5", "M2", "2025-01-03 10:00:00")]),
 }
 
 
 def _land(home: Path, day: str) -> None:
     members, checkins = DAYS[day]
     for folder, name, lines in (
-        ("members", "part-00000.csv", [MEMBERS_HEADER, *members]),
+        ("members", "part-00000.csv", [MEMBERS_HEADER, *members] if members else []),
         ("checkins", "part-00000.json", checkins),
     ):
+        if not lines:
+            continue
         path = home / "landing" / folder / day / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n")
@@ -114,14 +121,20 @@ def two_days_by_hand(tmp_path_factory, sail_engine):
             _land(home, day)
             said[run_id] = _build_said(sail_engine, home, run_id)
         daily = _tables(sail_engine.spark, home)
+        with temporary_lakehouse(sail_engine, home) as lh:  # C3's quarantined row, deleted by hand
+            io.delete_rows(lh, quarantine_contract(CHECKINS), "_line_number = 3")
+        _land(home, "2025-01-03")
+        said["day-3"] = _build_said(sail_engine, home, "day-3")
+        day_3 = _tables(sail_engine.spark, home)
         said["refresh"] = _build_said(sail_engine, home, "refresh", full_refresh=True)
         refreshed = _tables(sail_engine.spark, home)
-    return said, daily, refreshed, sail_engine.spark.read.format("delta").load(str(home / "fitlake/ops/run_log"))
+    run_log = sail_engine.spark.read.format("delta").load(str(home / "fitlake/ops/run_log"))
+    return said, daily, (day_3, refreshed), run_log
 
 
 def _build_said(sail_engine, home: Path, run_id: str, full_refresh: bool = False) -> str:
     """What the build printed (its steps' progress)."""
-    out = io.StringIO()
+    out = StringIO()
     with contextlib.redirect_stdout(out):
         _build(sail_engine, home, run_id, full_refresh)
     return out.getvalue()
@@ -151,7 +164,15 @@ def test_day_two_transforms_its_own_lines_and_the_quarantined_ones(two_days_by_h
     assert "silver.checkins: built whole: first build" in said["day-1"]
 
 
+def test_a_table_that_is_not_what_its_reconciliation_says_is_built_whole(two_days_by_hand):
+    said, daily, (day_3, _), _ = two_days_by_hand
+    assert "silver.checkins: built whole: its rows per batch differ from ops.reconciliation" in said["day-3"]
+    # C3 is back in quarantine, rebuilt from Bronze; C5 is new.
+    assert day_3["quarantine"] == daily["quarantine"]
+    assert day_3["checkins"] == daily["checkins"] | {("C5", "day-3", "checkins/2025-01-03/part-00000.json")}
+
+
 def test_a_full_refresh_gives_the_tables_days_run_one_by_one_gave(two_days_by_hand):
-    said, daily, refreshed, _ = two_days_by_hand
+    said, _, (day_3, refreshed), _ = two_days_by_hand
     assert "silver.checkins: built whole: a full refresh" in said["refresh"]
-    assert refreshed == daily
+    assert refreshed == day_3
