@@ -251,6 +251,9 @@ class Incremental:
     quarantined orphan) rules a table out: the row would keep the default when the reference arrives."""
 
     lookups: tuple[Lookup, ...] = ()
+    # Rows gather several records (quality.merge_rows): a new record of a row already kept cannot be merged into
+    # it by appending, so such a batch is built whole.
+    merges_records: bool = False
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ class Increment:
     ops.reconciliation holds for it), and the lines of its quarantined rows."""
 
     taken: frozenset[str]
-    bronze: str
+    bronze: tuple[str, ...]
 
 
 def lookup_changed(lh: Lakehouse, lookup: Lookup, version_then: int | None) -> bool:
@@ -115,16 +115,16 @@ def plan(lh: Lakehouse, m: TableModule, builds: TableBuilds, inputs_now: str) ->
     held = {b: (kept.get(b, 0), quarantined.get(b, 0)) for b in {*kept, *quarantined, *as_recorded}}
     if held != as_recorded:
         return "its rows per batch differ from ops.reconciliation (a build stopped part way, or a write by hand)"
-    (bronze,) = [name for name in m.inputs if name.startswith("bronze.")]
+    bronze = tuple(name for name in m.inputs if name.startswith("bronze."))
     return Increment(frozenset(as_recorded), bronze)
 
 
-class KeyKeptFromLaterDelivery(Exception):
-    """A row looked at again is valid now, and the table holds its key from a later delivery."""
+class BuildWhole(Exception):
+    """The increment cannot give what a full build gives: the table is built whole, for the reason given."""
 
 
-def _rows_to_transform(lh: Lakehouse, m: TableModule, increment: Increment) -> DataFrame:
-    bronze = lh.read(increment.bronze)
+def _rows_to_transform(lh: Lakehouse, m: TableModule, bronze_table: str, increment: Increment) -> DataFrame:
+    bronze = lh.read(bronze_table)
     new = bronze.filter(~F.col("_batch_id").isin(list(increment.taken))) if increment.taken else bronze
     quarantined = lh.read(quality.quarantine_contract(m.contract)).select(*LINE)
     again = bronze.join(quarantined, list(LINE), "left_semi")
@@ -148,22 +148,28 @@ class Built:
 def build(lh: Lakehouse, m: TableModule, increment: Increment, run_id: str) -> Built:
     """Build `m` by `increment`.
 
-    KeyKeptFromLaterDelivery, before anything is written, when the table must be built whole instead."""
+    BuildWhole, before anything is written, when the table must be built whole instead."""
+    merges = m.module.INCREMENTAL.merges_records
     read = inputs(lh, m)
-    read[m.inputs.index(increment.bronze)] = _rows_to_transform(lh, m, increment)
+    for name in increment.bronze:
+        read[m.inputs.index(name)] = _rows_to_transform(lh, m, name, increment)
     transformed = m.transform(*read, **({"secrets": lh.secrets} if m.needs_secrets else {}))
     keys = list(m.contract.keys)
     kept = lh.read(m.contract).select(*keys, F.lit(True).alias(ALREADY_KEPT))
     valid = F.col(quality.QUARANTINE_REASON).isNull() & ~F.col(quality.IS_DUPLICATE) & ~F.col(quality.IS_WITHHELD)
+    if merges:
+        valid = valid & ~F.col(quality.IS_MERGED)
     judged = (
-        transformed.select(*quality.read_by_the_build(m.contract))
+        transformed.select(*quality.read_by_the_build(m.contract), *([quality.IS_MERGED] if merges else []))
         .join(kept, keys, "left")
         .withColumn(ALREADY_KEPT, valid & F.coalesce(ALREADY_KEPT, F.lit(False)))
     )
     again = F.col("_batch_id").isin(list(increment.taken)) if increment.taken else F.lit(False)
     with io.staged(lh, f"{m.name}.increment", judged) as flagged:
+        if merges and flagged.filter(F.col(ALREADY_KEPT)).limit(1).count():
+            raise BuildWhole("a new record of a row already kept is merged into it by a whole build")
         if flagged.filter(F.col(ALREADY_KEPT) & again).limit(1).count():
-            raise KeyKeptFromLaterDelivery
+            raise BuildWhole("a quarantined row is valid now, and a later copy of it is kept already")
         flagged = flagged.withColumn(quality.IS_DUPLICATE, F.col(quality.IS_DUPLICATE) | F.col(ALREADY_KEPT))
         lines_again = flagged.filter(again).select(*LINE)
         looked_at_again = lines_again.count()
@@ -174,6 +180,6 @@ def build(lh: Lakehouse, m: TableModule, increment: Increment, run_id: str) -> B
         quarantined = quality.quarantined_rows(flagged, datetime.now(UTC), keep_raw=not m.is_research_data)
         io.write(lh, q_contract, _shuffled(quarantined), "append")
         earlier = lh.read(RECONCILIATION).filter(F.col("table_name") == m.name)
-        reconciliation.record_batches(lh, m.contract, increment.bronze, flagged, earlier, run_id)
+        reconciliation.record_batches(lh, m.contract, list(increment.bronze), flagged, earlier, run_id)
         verdict = quarantine_limits.judge(m.contract, flagged.filter(~again))
         return Built(quality.count_outcomes(flagged), looked_at_again, verdict)

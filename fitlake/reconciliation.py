@@ -95,7 +95,7 @@ def record(lh: Lakehouse, table: TableContract, sources: list[str], flagged: Dat
 
 
 def record_batches(
-    lh: Lakehouse, table: TableContract, source: str, flagged: DataFrame, earlier: DataFrame, run_id: str
+    lh: Lakehouse, table: TableContract, sources: list[str], flagged: DataFrame, earlier: DataFrame, run_id: str
 ) -> list:
     """Write the reconciliation rows of the batches an incremental build touched (fitlake.incremental): those of
     its new batches, and those its quarantined rows, looked at again, came in with. A batch's duplicates, withheld
@@ -112,8 +112,9 @@ def record_batches(
         .groupBy("batch_id")
         .agg(*[F.sum(c).alias(c) for c in OUTCOMES])
     )
-    bronze = bronze_records([(of_touched(lh.read(source)), contracts()[source])])
+    bronze = bronze_records([(of_touched(lh.read(s)), contracts()[s]) for s in sources])
     silver, quarantine = of_touched(lh.read(table)), of_touched(lh.read(quarantine_contract(table)))
+    source = ", ".join(sources)
     rows = reconcile(bronze, outcomes, silver, quarantine, table.name, source, run_id).collect()
     io.write(lh, CONTRACT, lh.spark.createDataFrame(rows, CONTRACT.spark_schema), "upsert")
     return _balanced(table, source, rows)

@@ -169,8 +169,8 @@ def build_conformed(ctx: TaskContext, m: TableModule, step: Step, builds: TableB
     if isinstance(increment, incremental.Increment):
         try:
             verdict = _build_increment(ctx, m, step, increment)
-        except incremental.KeyKeptFromLaterDelivery:
-            step.progress("built whole: a quarantined row is valid now, and a later copy of it is kept already")
+        except incremental.BuildWhole as why:
+            step.progress(f"built whole: {why}")
             verdict = _build_whole(ctx, m, step)
     else:
         if increment is not None:

@@ -40,6 +40,8 @@ from fitlake.contracts import (
     STRING,
     TIMESTAMP,
     Column,
+    Incremental,
+    Lookup,
     TableContract,
     between,
     parsed,
@@ -57,7 +59,7 @@ from fitlake.quality import (
     read_by_the_build,
 )
 from silver._fitbit_checks import DAILY, HOURLY, Totals, mismatches
-from silver._lookups import lookup
+from silver._lookups import lookup, site
 from silver._parsing import identifier_text, local_to_utc, text, to_double, to_int, to_timestamp
 from silver._research import CONSENT, account_holders, has_consent, known_account, with_account_holder
 from silver.members import MEMBER_KEY
@@ -154,6 +156,20 @@ CONTRACT = TableContract(
 )
 # Fitbit's own totals, checked against this table's sums after each build (fitlake.tasks: a warning, not a rule).
 CROSS_CHECKS = (HOURLY, DAILY)
+# A day's build takes the day's batches (fitlake.incremental); a day that brings a record of a minute already kept
+# (a re-sent file, a measure delivered late) is built whole, to merge it.
+INCREMENTAL = Incremental(
+    (
+        Lookup(
+            "silver.linked_accounts",
+            on=("provider", "account_key"),
+            take=("member_key", "linked_date", "unlinked_date"),
+        ),
+        Lookup("silver.members", on=("member_key",), take=(*CONSENT, "home_location_id")),
+        site("timezone"),
+    ),
+    merges_records=True,
+)
 # A record is a copy of another when it is the same kind of record (the same measures, or a heart-rate reading, or
 # a sleep minute) of the same device at the same instant: the first delivery wins (CONTRACT.keep).
 RECORD_KEYS = ("member_key", "reading_at", "record_kind")

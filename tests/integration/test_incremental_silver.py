@@ -27,10 +27,11 @@ MEMBERS_HEADER = (
 )
 
 
-def _member(member_id: str, exported_at: str) -> str:
+def _member(member_id: str, exported_at: str, research_consent_date: str = "") -> str:
+    consent = "true" if research_consent_date else "false"
     return (
         f"{member_id},Ada,Lovelace,{member_id.lower()}@example.com,555-0100,CHI,basic,monthly,30.00,2024-09-04,"
-        f"active,,{exported_at},true,false,,"
+        f"active,,{exported_at},true,{consent},{research_consent_date},"
     )
 
 
@@ -70,17 +71,20 @@ DAYS = {
 }
 
 
-def _land(home: Path, day: str) -> None:
-    members, checkins = DAYS[day]
-    for folder, name, lines in (
-        ("members", "part-00000.csv", [MEMBERS_HEADER, *members] if members else []),
-        ("checkins", "part-00000.json", checkins),
-    ):
+def _land(home: Path, day: str, files: dict[str, list[str]]) -> None:
+    """Write each source folder's lines as `landing/<folder>/<day>/part-00000.<csv or json>`."""
+    for folder, lines in files.items():
         if not lines:
             continue
-        path = home / "landing" / folder / day / name
+        suffix = "json" if lines[0].startswith("{") else "csv"
+        path = home / "landing" / folder / day / f"part-00000.{suffix}"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n")
+
+
+def _checkin_files(day: str) -> dict[str, list[str]]:
+    members, checkins = DAYS[day]
+    return {"members": [MEMBERS_HEADER, *members] if members else [], "checkins": checkins}
 
 
 def _build(sail_engine, home: Path, run_id: str, full_refresh: bool = False) -> None:
@@ -118,12 +122,12 @@ def two_days_by_hand(tmp_path_factory, sail_engine):
         for name, value in PIPELINE_SECRETS.items():
             env.setenv(name, value)
         for run_id, day in (("day-1", "2025-01-01"), ("day-2", "2025-01-02")):
-            _land(home, day)
+            _land(home, day, _checkin_files(day))
             said[run_id] = _build_said(sail_engine, home, run_id)
         daily = _tables(sail_engine.spark, home)
         with temporary_lakehouse(sail_engine, home) as lh:  # C3's quarantined row, deleted by hand
             io.delete_rows(lh, quarantine_contract(CHECKINS), "_line_number = 3")
-        _land(home, "2025-01-03")
+        _land(home, "2025-01-03", _checkin_files("2025-01-03"))
         said["day-3"] = _build_said(sail_engine, home, "day-3")
         day_3 = _tables(sail_engine.spark, home)
         said["refresh"] = _build_said(sail_engine, home, "refresh", full_refresh=True)
@@ -176,3 +180,93 @@ def test_a_full_refresh_gives_the_tables_days_run_one_by_one_gave(two_days_by_ha
     said, _, (day_3, refreshed), _ = two_days_by_hand
     assert "silver.checkins: built whole: a full refresh" in said["refresh"]
     assert refreshed == day_3
+
+
+# Wearable minutes: records of a device (a Fitbit account) merged per member and minute. Day 1: device 222's minute
+# is quarantined, as nobody holds that account yet. Day 2: M2 links it; device 111 sends the next day's minutes.
+# Day 3: device 111's first minute is sent again, a record of a minute already kept.
+WEARABLES_HEADER = "Id,ActivityMinute,Steps,Calories,Intensity,METs,HeartRate,SleepValue"
+LINKS_HEADER = "member_id,provider,account_id,linked_date,unlinked_date"
+
+
+def _minute(device: str, stamp: str) -> str:
+    return f"{device},{stamp},12,1.9,1,15,88,"
+
+
+WEARABLE_DAYS = {
+    "2025-01-01": {
+        "locations": ["location_id,name,city,timezone,facilities", "CHI,Chicago Loop,Chicago,America/Chicago,sauna"],
+        "members": [MEMBERS_HEADER, _member("M1", "2025-01-01 23:50:00", "2024-01-01")],
+        "linked_accounts": [LINKS_HEADER, "M1,fitbit,111,2024-01-01,"],
+        "wearables": [
+            WEARABLES_HEADER,
+            *[_minute("111", f"1/1/2025 6:0{m}:00 AM") for m in range(3)],
+            _minute("222", "1/1/2025 6:00:00 AM"),
+        ],
+    },
+    "2025-01-02": {
+        "members": [
+            MEMBERS_HEADER,
+            _member("M1", "2025-01-02 23:50:00", "2024-01-01"),
+            _member("M2", "2025-01-02 23:50:00", "2024-01-01"),
+        ],
+        "linked_accounts": [LINKS_HEADER, "M1,fitbit,111,2024-01-01,", "M2,fitbit,222,2024-01-01,"],
+        "wearables": [WEARABLES_HEADER, *[_minute("111", f"1/2/2025 6:0{m}:00 AM") for m in range(2)]],
+    },
+    "2025-01-03": {"wearables": [WEARABLES_HEADER, _minute("111", "1/1/2025 6:00:00 AM")]},
+}
+
+
+def _wearable_tables(spark, home: Path) -> dict[str, set]:
+    def read(table: str, columns: list[str]) -> set:
+        df = spark.read.format("delta").load(str(home / "fitlake" / "silver" / table))
+        return {tuple(r) for r in df.select(*columns).collect()}
+
+    return {
+        "minutes": read("wearable_minutes", ["minute_at", "steps", "_batch_id", "_line_number"]),
+        "members": {r[0] for r in read("wearable_minutes", ["member_key"])},
+        "quarantine": read("wearable_minutes_quarantine", ["_quarantine_reason", "_batch_id", "_line_number"]),
+    }
+
+
+@pytest.fixture(scope="module")
+def wearable_days(tmp_path_factory, sail_engine):
+    home = tmp_path_factory.mktemp("wearables_by_hand")
+    said, tables = {}, {}
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in PIPELINE_SECRETS.items():
+            env.setenv(name, value)
+        for n, (day, files) in enumerate(WEARABLE_DAYS.items(), start=1):
+            _land(home, day, files)
+            said[f"day-{n}"] = _build_said(sail_engine, home, f"day-{n}")
+            tables[f"day-{n}"] = _wearable_tables(sail_engine.spark, home)
+        said["refresh"] = _build_said(sail_engine, home, "refresh", full_refresh=True)
+        tables["refresh"] = _wearable_tables(sail_engine.spark, home)
+    return said, tables
+
+
+def test_a_day_of_minutes_is_taken_with_the_records_quarantined_before(wearable_days):
+    said, tables = wearable_days
+    assert "silver.wearable_minutes: built whole: first build" in said["day-1"]
+    assert tables["day-1"]["quarantine"] == {("unknown_account", "day-1", 5)}
+    assert len(tables["day-1"]["members"]) == 1
+    assert (
+        "silver.wearable_minutes: incremental: 2 rows of new batches, 1 quarantined rows looked at again"
+        in (said["day-2"])
+    )
+    # Device 222's minute is M2's now, from its first delivery; the quarantine is empty.
+    assert {(batch, line) for _, _, batch, line in tables["day-2"]["minutes"]} == {
+        ("day-1", 2), ("day-1", 3), ("day-1", 4), ("day-1", 5), ("day-2", 2), ("day-2", 3),
+    }  # fmt: skip
+    assert len(tables["day-2"]["members"]) == 2
+    assert tables["day-2"]["quarantine"] == set()
+
+
+def test_a_record_of_a_minute_already_kept_is_merged_by_a_whole_build(wearable_days):
+    said, tables = wearable_days
+    assert (
+        "silver.wearable_minutes: built whole: a new record of a row already kept is merged into it" in (said["day-3"])
+    )
+    assert tables["day-3"] == tables["day-2"]  # the copy is a duplicate: the minute keeps its first delivery
+    assert "silver.wearable_minutes: built whole: a full refresh" in said["refresh"]
+    assert tables["refresh"] == tables["day-3"]
