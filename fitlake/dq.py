@@ -208,18 +208,26 @@ class TableValidator:
         if self.datasource.get_execution_engine().spark is not lh.spark:
             raise RuntimeError("Great Expectations would validate on another Spark session than the lakehouse's")
 
-    def _definition(self, contract: TableContract) -> gx.ValidationDefinition:
+    def _definition(self, contract: TableContract, versions: dict[str, int]) -> gx.ValidationDefinition:
         batches = self.datasource.add_dataframe_asset(contract.name).add_batch_definition_whole_dataframe(contract.name)
-        suite = self.context.suites.add(suite_for(contract, self.lh.table_name))
+
+        def referenced(name: str) -> str:
+            version = versions.get(name)
+            return self.lh.table_name(name) + ("" if version is None else f" VERSION AS OF {int(version)}")
+
+        suite = self.context.suites.add(suite_for(contract, referenced))
         definition = gx.ValidationDefinition(name=contract.name, data=batches, suite=suite)
         return self.context.validation_definitions.add(definition)
 
-    def validate(self, contract: TableContract, table: DataFrame, rows: int) -> list[CheckResult]:
+    def validate(
+        self, contract: TableContract, table: DataFrame, rows: int, versions: dict[str, int] | None = None
+    ) -> list[CheckResult]:
         """The table's whole suite, pass or fail; if anything fails, again with failing row counts and values.
+        A table a foreign key references is read at its version in `versions`, if it has one there.
 
         Both validations have the same run id, so in the data docs the second replaces the first.
         """
-        definition = self._definition(contract)
+        definition = self._definition(contract, versions or {})
         run = RunIdentifier(run_name=self.run_id, run_time=datetime.now(UTC))
         outcome = definition.run(batch_parameters={"dataframe": table}, result_format=PASS_FAIL, run_id=run)
         if not outcome.success:

@@ -30,6 +30,7 @@ from fitlake.contracts import (
 from fitlake.dq import suite_for
 from fitlake.errors import ContractViolation
 from fitlake.runlog import RunLog
+from fitlake.table_builds import TableBuilds
 from fitlake.tasks import TaskContext, quality_checks
 
 MEMBERS = TableContract(
@@ -271,3 +272,46 @@ def test_a_rule_the_engine_cannot_run_fails_the_run_saying_why(lakehouse, checki
         _run(lakehouse)
     row = lakehouse.read(dq_results.CONTRACT).filter(f"table_name = '{dangling.name}'").first()
     assert (row.rule, row.success, row.failing_rows) == (rule_name, False, None) and "dq_nowhere" in row.error
+
+
+VISIT_DAYS = TableContract(
+    name="gold.dq_visit_days",
+    comment="Visit days per member, built from silver.dq_members",
+    columns=(Column("member_key", STRING, "Member", nullable=False), Column("days", INT, "Days with a visit")),
+    keys=("member_key",),
+    foreign_keys=(references("member_key", "silver.dq_members"),),
+)
+
+
+def _built_from_members(lh, run_id: str) -> None:
+    """Record a build of gold.dq_visit_days from silver.dq_members as it is now (fitlake.table_builds)."""
+    builds = TableBuilds(lh, run_id)
+    builds.built(VISIT_DAYS, builds.inputs([MEMBERS], with_secrets=False))
+    builds.write()
+
+
+@pytest.mark.reliability(
+    input="a day's run on medium (31 days) in which members withdraw research consent: build_silver drops their "
+    "workouts, and yesterday's gold.workout_classification still names them when quality_checks runs",
+    expected="the run passes: a Gold table's foreign keys are checked against the tables it was built from",
+    observed="before: quality_checks failed, 'gold.workout_classification breaks foreign_key(workout_key -> "
+    "silver.workouts(workout_key)) (11 rows)', and Gold was skipped; now the orphan check reads silver.workouts at the "
+    "version ops.table_builds recorded, and fails only for an orphan in what the table was built from",
+)
+def test_a_gold_tables_foreign_keys_are_checked_against_the_tables_it_was_built_from(lakehouse, checking):
+    checking(MEMBERS, VISIT_DAYS)
+    _write(lakehouse, MEMBERS, [("m1", "basic", 30.0), ("m2", "plus", 60.0)])
+    _write(lakehouse, VISIT_DAYS, [("m1", 3), ("m2", 1)])
+    _built_from_members(lakehouse, "build-1")
+    # build_silver drops m2 (say, a member who withdrew): yesterday's Gold still names m2 until build_gold runs.
+    _write(lakehouse, MEMBERS, [("m1", "basic", 30.0)])
+    _run(lakehouse, "run-1")
+    assert _failed(lakehouse, "run-1") == {}
+    assert (VISIT_DAYS.name, VISIT_DAYS.foreign_keys[0].rule) in _results(lakehouse, "run-1")
+    # Built from today's members, the same rows are an orphan.
+    _built_from_members(lakehouse, "build-2")
+    with pytest.raises(ContractViolation, match=r"^gold\.dq_visit_days breaks foreign_key\(member_key -> "):
+        _run(lakehouse, "run-2")
+    assert _failed(lakehouse, "run-2") == {
+        (VISIT_DAYS.name, VISIT_DAYS.foreign_keys[0].rule): ("error", False, 1, None)
+    }

@@ -144,6 +144,14 @@ def _build_said(sail_engine, home: Path, run_id: str, full_refresh: bool = False
     return out.getvalue()
 
 
+@pytest.mark.reliability(
+    input="day 1: a check-in of a member not exported yet, a line whose time does not parse; day 2: the member's "
+    "export, the first check-in and the broken line sent again (built incrementally)",
+    expected="the orphan is a check-in from its first delivery; the copies are duplicates, the broken line is "
+    "quarantined once; the same tables as a full refresh",
+    observed="day 2 reads its 3 lines and the 2 quarantined ones; silver.checkins C1, C2 (day 1), C4; quarantine C3 "
+    "(day 1) only; reconciliation day-1 3 = 2 + 1, day-2 3 = 1 + 2 duplicates; equal to --full-refresh",
+)
 def test_a_late_member_a_resent_checkin_and_a_resent_broken_line(two_days_by_hand):
     _, daily, _, _ = two_days_by_hand
     day_1 = "checkins/2025-01-01/part-00000.json"
