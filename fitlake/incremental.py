@@ -4,7 +4,7 @@ A Silver table of events kept on first delivery (`keep=FIRST_DELIVERY`) declares
 looks rows up in, and which columns of each its transform reads. Its batches already taken are the ones
 ops.reconciliation holds for it (each build records every batch it took there). A build then transforms
 
-- the rows of the Bronze batches not taken yet, and
+- the rows of the Bronze batches not taken yet, from each Bronze table it reads, and
 - the Bronze lines of the rows in its quarantine, looked at again: a check-in whose member arrived in a later file
   was an orphan, and is a check-in now; a record re-sent while its first copy is in quarantine is a duplicate of it.
 
@@ -20,7 +20,9 @@ So a table is built whole instead, saying why, when:
   name, a site's time zone corrected): a value only gained, such as a new member, changes no row already kept;
 - its rows per batch differ from what ops.reconciliation recorded (a build stopped between its writes, or the
   table was written by hand);
-- a row looked at again is now valid and the table holds its key from a later delivery: the earlier one should win.
+- a row looked at again is now valid and the table holds its key from a later delivery: the earlier one should win;
+- in a table whose rows gather several records (silver.wearable_minutes), a new record belongs to a row already
+  kept: appending cannot merge it into that row.
 
 `fitlake run --full-refresh` builds every table whole.
 """

@@ -35,13 +35,14 @@ def bronze_records(sources: list[tuple[DataFrame, TableContract]]) -> DataFrame:
     return reduce(DataFrame.unionByName, counted).groupBy("batch_id").agg(F.sum("bronze_rows").alias("bronze_rows"))
 
 
+# What a transform's flags take out of a batch besides the quarantine.
+OUTCOMES = ("duplicates", "withheld", "merged")
+
+
 def batch_outcomes(flagged: DataFrame) -> DataFrame:
     """Per batch, the rows the transform's flags took out: duplicates, withheld, merged."""
     outcomes = flagged.groupBy(F.col("_batch_id").alias("batch_id")).agg(*outcome_counts(flagged))
     return outcomes.select("batch_id", *OUTCOMES)
-
-
-OUTCOMES = ("duplicates", "withheld", "merged")
 
 
 def reconcile(
