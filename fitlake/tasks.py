@@ -195,7 +195,13 @@ def _build_increment(
         f"incremental: {rows.rows_in - built.looked_at_again:,} rows of new batches, "
         f"{built.looked_at_again:,} quarantined rows looked at again"
     )
+    _say_merged(step, rows.merged)
     return built.verdict
+
+
+def _say_merged(step: Step, merged: int) -> None:
+    if merged:
+        step.progress(f"{merged:,} records merged into the rows of others (a minute's measures from several files)")
 
 
 def _build_whole(ctx: TaskContext, m: TableModule, step: Step) -> quarantine_limits.Verdict:
@@ -214,9 +220,7 @@ def _build_whole(ctx: TaskContext, m: TableModule, step: Step) -> quarantine_lim
     step.rows_quarantined = sum(b.quarantined for b in batches)
     step.rows_duplicate = sum(b.duplicates for b in batches)
     step.rows_withheld = sum(b.withheld for b in batches)
-    merged = sum(b.merged for b in batches)
-    if merged:
-        step.progress(f"{merged:,} records merged into the rows of others (a minute's measures from several files)")
+    _say_merged(step, sum(b.merged for b in batches))
     return verdict
 
 
