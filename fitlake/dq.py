@@ -208,7 +208,7 @@ class TableValidator:
         if self.datasource.get_execution_engine().spark is not lh.spark:
             raise RuntimeError("Great Expectations would validate on another Spark session than the lakehouse's")
 
-    def _definition(self, contract: TableContract, versions: dict[str, int]) -> gx.ValidationDefinition:
+    def _definition(self, contract: TableContract, versions: dict[str, int | None]) -> gx.ValidationDefinition:
         batches = self.datasource.add_dataframe_asset(contract.name).add_batch_definition_whole_dataframe(contract.name)
 
         def referenced(name: str) -> str:
@@ -220,7 +220,7 @@ class TableValidator:
         return self.context.validation_definitions.add(definition)
 
     def validate(
-        self, contract: TableContract, table: DataFrame, rows: int, versions: dict[str, int] | None = None
+        self, contract: TableContract, table: DataFrame, rows: int, versions: dict[str, int | None] | None = None
     ) -> list[CheckResult]:
         """The table's whole suite, pass or fail; if anything fails, again with failing row counts and values.
         A table a foreign key references is read at its version in `versions`, if it has one there.

@@ -29,7 +29,6 @@ So a table is built whole instead, saying why, when:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import reduce
@@ -43,7 +42,7 @@ from fitlake.contracts import Incremental, Lookup
 from fitlake.lakehouse import Lakehouse
 from fitlake.quarantine_limits import Verdict
 from fitlake.registry import TableModule, contracts
-from fitlake.table_builds import TableBuilds, table_version
+from fitlake.table_builds import TableBuilds, described, table_version
 from ops.reconciliation import CONTRACT as RECONCILIATION
 
 # A Bronze line: its batch, file and line number.
@@ -100,7 +99,7 @@ def plan(lh: Lakehouse, m: TableModule, builds: TableBuilds, inputs_now: str) ->
     last = builds.last_build(m.contract)
     if last is None:
         return "first build" if not builds.full_refresh else "a full refresh"
-    then, now = json.loads(last.inputs), json.loads(inputs_now)
+    then, now = described(last.inputs), described(inputs_now)
     if then["code"] != now["code"]:
         return "FitLake's code or the engine changed since its last build"
     if then.get("secrets") != now.get("secrets"):
@@ -108,7 +107,7 @@ def plan(lh: Lakehouse, m: TableModule, builds: TableBuilds, inputs_now: str) ->
     if table_version(lh, m.contract) != last.table_version:
         return "the table was written since its last build"
     for lookup in declared.lookups:
-        if lookup_changed(lh, lookup, then["tables"].get(lookup.table)):
+        if lookup_changed(lh, lookup, last.versions.get(lookup.table)):
             return f"{lookup.table} changed values it looked up before"
     recorded = lh.read(RECONCILIATION).filter(F.col("table_name") == m.name).collect()
     kept = _rows_per_batch(lh.read(m.contract))

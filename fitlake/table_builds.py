@@ -61,10 +61,21 @@ def table_version(lh: Lakehouse, contract: TableContract) -> int | None:
     return lh.spark.sql(f"DESCRIBE HISTORY {lh.table_name(contract)} LIMIT 1").first()["version"]
 
 
+def described(inputs: str) -> dict:
+    """What `TableBuilds.inputs` wrote, read back: "code", "tables" (each input's Delta version) and, for a table
+    written with the secrets, "secrets"."""
+    return json.loads(inputs)
+
+
 class LastBuild(NamedTuple):
     inputs: str
     table_version: int
     run_id: str
+
+    @property
+    def versions(self) -> dict[str, int | None]:
+        """The Delta version of each table the build read."""
+        return described(self.inputs)["tables"]
 
 
 @dataclass

@@ -7,7 +7,6 @@ runs each as `fitlake task <name>` on a cluster.
 from __future__ import annotations
 
 import functools
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -269,12 +268,12 @@ def _tables_to_validate(lh: Lakehouse) -> list[TableContract]:
     return [c for c in daily if c.schema == "silver" or (c.schema == "gold" and lh.exists(c))]
 
 
-def _as_built(builds: TableBuilds, contract: TableContract) -> dict[str, int]:
+def _as_built(builds: TableBuilds, contract: TableContract) -> dict[str, int | None]:
     """For a Gold table, the versions of the tables it was built from: its foreign keys are checked against those.
     build_silver has just rebuilt Silver, and Gold is rebuilt after quality_checks: a workout withdrawn from research
     today is not an orphan in yesterday's Gold, which the next step rebuilds without it."""
     last = builds.last_build(contract) if contract.schema == "gold" else None
-    return json.loads(last.inputs)["tables"] if last is not None else {}
+    return last.versions if last is not None else {}
 
 
 def quality_checks(ctx: TaskContext) -> None:
